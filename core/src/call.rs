@@ -1,0 +1,130 @@
+//! The output side: the identify call as script text.
+
+use std::fmt;
+
+use crate::error::Error;
+use crate::json::{SignedPayload, write_json};
+use crate::signer::Signature;
+use crate::validate::Payload;
+
+const PREFIX: &str = "window.Beacon('identify', ";
+const SUFFIX: &str = ");";
+
+/// A signed `window.Beacon('identify', {…});` call, safe to place inside a
+/// `<script>` element as it is.
+///
+/// Made by [`Signer::identify`](crate::Signer::identify). Its text contains no
+/// `<`, `>`, `&`, `'`, U+2028 or U+2029 outside JSON escapes, so no user
+/// string can close the script element or the JavaScript string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentifyCall {
+    text: String,
+    signature: Signature,
+}
+
+impl IdentifyCall {
+    pub(crate) fn new(payload: &Payload<'_>, signature: Signature) -> Self {
+        // Keys, quotes, commas and the signature, plus the strings themselves:
+        // enough for any input without escapes, so the buffer is sized once.
+        let capacity =
+            PREFIX.len() + SUFFIX.len() + 160 + 4 * payload.attributes.len() + payload.text_len();
+        let mut out = Vec::with_capacity(capacity);
+        out.extend_from_slice(PREFIX.as_bytes());
+        write_json(
+            &mut out,
+            &SignedPayload {
+                payload,
+                signature: signature.as_str(),
+            },
+        );
+        out.extend_from_slice(SUFFIX.as_bytes());
+        let text = String::from_utf8(out).unwrap_or_else(|e| {
+            // serde_json writes UTF-8 from UTF-8; lossless either way.
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        });
+        IdentifyCall { text, signature }
+    }
+
+    /// The call's text: `window.Beacon('identify', {…});`.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The call's text, without copying.
+    pub fn into_string(self) -> String {
+        self.text
+    }
+
+    /// The identify object alone, as script-safe JSON.
+    pub fn json(&self) -> &str {
+        &self.text[PREFIX.len()..self.text.len() - SUFFIX.len()]
+    }
+
+    /// The signature in the call.
+    pub fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    /// The call wrapped in a `<script>` element, with a `nonce` attribute
+    /// for a Content Security Policy when one is given.
+    ///
+    /// ```
+    /// # use helpscout_beacon::{Identity, Signer};
+    /// let call = Signer::new("secret")?.identify(&Identity::new("jane@example.com"))?;
+    /// let tag = call.script_tag(Some("r4nd0m+nonce=="))?;
+    /// assert!(tag.starts_with(r#"<script nonce="r4nd0m+nonce==">window.Beacon('identify', "#));
+    /// assert!(tag.ends_with(");</script>"));
+    /// assert!(call.script_tag(Some(r#""><script>"#)).is_err());
+    /// # Ok::<(), helpscout_beacon::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidNonce`] when the nonce is empty or has a character
+    /// outside `A-Z a-z 0-9 + / = - _`.
+    pub fn script_tag(&self, nonce: Option<&str>) -> Result<String, Error> {
+        let mut tag = String::with_capacity(self.text.len() + 40);
+        match nonce {
+            Some(nonce) => {
+                check_nonce(nonce)?;
+                tag.push_str("<script nonce=\"");
+                tag.push_str(nonce);
+                tag.push_str("\">");
+            }
+            None => tag.push_str("<script>"),
+        }
+        tag.push_str(&self.text);
+        tag.push_str("</script>");
+        Ok(tag)
+    }
+}
+
+/// A nonce made only of these characters needs no escaping in an attribute.
+fn check_nonce(nonce: &str) -> Result<(), Error> {
+    let valid = !nonce.is_empty()
+        && nonce
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'));
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::InvalidNonce)
+    }
+}
+
+impl fmt::Display for IdentifyCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl AsRef<str> for IdentifyCall {
+    fn as_ref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl From<IdentifyCall> for String {
+    fn from(call: IdentifyCall) -> String {
+        call.text
+    }
+}

@@ -1,0 +1,177 @@
+//! The one error type of the crate.
+//!
+//! Every message names the field and the rule it broke, so that a template
+//! author can fix the input without reading our source. No variant can hold
+//! key material: the secret never reaches this module.
+
+use std::fmt;
+
+/// A field of Beacon's identify object (or of the template call) that an
+/// [`Error`] is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Field {
+    /// `email`
+    Email,
+    /// `name`
+    Name,
+    /// `company`
+    Company,
+    /// `jobTitle`
+    JobTitle,
+    /// `avatar`
+    Avatar,
+    /// The `attributes` map as a whole.
+    Attributes,
+    /// One custom attribute, by key.
+    Attribute(String),
+    /// The `nonce` of a `<script nonce="…">` tag.
+    Nonce,
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Field::Email => f.write_str("email"),
+            Field::Name => f.write_str("name"),
+            Field::Company => f.write_str("company"),
+            Field::JobTitle => f.write_str("jobTitle"),
+            Field::Avatar => f.write_str("avatar"),
+            Field::Attributes => f.write_str("attributes"),
+            // Debug quoting keeps a hostile key from forging log lines.
+            Field::Attribute(key) => write!(f, "attributes[{key:?}]"),
+            Field::Nonce => f.write_str("nonce"),
+        }
+    }
+}
+
+/// Everything that can go wrong between a secret, a user and a rendered call.
+///
+/// The `Display` text names the field and the rule; it never contains the
+/// secret key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The secret key passed to [`Signer::new`](crate::Signer::new) is empty.
+    EmptySecret,
+    /// [`Signer::from_env`](crate::Signer::from_env) found the variable
+    /// unusable.
+    SecretEnv {
+        /// The environment variable that was read.
+        variable: &'static str,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// The identity has no email (missing, `null` or undefined).
+    MissingEmail,
+    /// The email is the empty string.
+    EmptyEmail,
+    /// A value has the wrong type, for example a map where a string belongs.
+    WrongType {
+        /// The field holding the value.
+        field: Field,
+        /// What the field takes.
+        expected: &'static str,
+        /// What it was given.
+        found: &'static str,
+    },
+    /// A value is over Beacon's length limit and the policy does not allow
+    /// truncating it.
+    TooLong {
+        /// The field holding the value.
+        field: Field,
+        /// Beacon's limit, in characters (Unicode scalar values).
+        limit: usize,
+        /// The value's length, in characters.
+        length: usize,
+    },
+    /// The avatar is not an absolute `http` or `https` URL.
+    InvalidAvatar,
+    /// A custom attribute key is not a plain identifier.
+    InvalidAttributeKey {
+        /// The offending key.
+        key: String,
+    },
+    /// A custom attribute is named like one of Beacon's own fields.
+    ReservedAttributeKey {
+        /// The offending key.
+        key: String,
+    },
+    /// More custom attributes than Beacon keeps.
+    TooManyAttributes {
+        /// How many were given.
+        count: usize,
+    },
+    /// A number that JSON cannot carry (NaN or infinite).
+    NonFiniteNumber {
+        /// The field holding the value.
+        field: Field,
+    },
+    /// The CSP nonce is empty, `null`, or has a character outside
+    /// `A-Z a-z 0-9 + / = - _`.
+    InvalidNonce,
+    /// The template call has a keyword argument that `beacon_identify` does
+    /// not take.
+    UnknownArgument {
+        /// The argument's name.
+        name: String,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::limits;
+        match self {
+            Error::EmptySecret => f.write_str(
+                "secret key: must not be empty (copy it from the Beacon's Secure Mode settings)",
+            ),
+            Error::SecretEnv { variable, problem } => write!(f, "{variable}: {problem}"),
+            Error::MissingEmail => f.write_str(
+                "email: required, but missing, null or undefined (pass a user with an email, or an email string)",
+            ),
+            Error::EmptyEmail => f.write_str("email: must not be empty"),
+            Error::WrongType {
+                field,
+                expected,
+                found,
+            } => write!(f, "{field}: must be {expected}, found {found}"),
+            Error::TooLong {
+                field,
+                limit,
+                length,
+            } => write!(
+                f,
+                "{field}: at most {limit} characters (Beacon drops longer values), found {length}"
+            ),
+            Error::InvalidAvatar => f.write_str(
+                "avatar: must be an absolute http:// or https:// URL with a host and no spaces",
+            ),
+            Error::InvalidAttributeKey { key } => write!(
+                f,
+                "attributes: key {key:?} must be 1 to {} ASCII letters, digits, '_' or '-'",
+                limits::ATTRIBUTE_KEY
+            ),
+            Error::ReservedAttributeKey { key } => write!(
+                f,
+                "attributes: key {key:?} is a Beacon field name; set that field itself, or rename the attribute"
+            ),
+            Error::TooManyAttributes { count } => write!(
+                f,
+                "attributes: at most {} custom attributes, found {count}",
+                limits::ATTRIBUTES
+            ),
+            Error::NonFiniteNumber { field } => {
+                write!(f, "{field}: must be a finite number, found NaN or infinity")
+            }
+            Error::InvalidNonce => f.write_str(
+                "nonce: must be one or more CSP nonce characters (A-Z a-z 0-9 + / = - _); pass the request's nonce or leave nonce out",
+            ),
+            Error::UnknownArgument { name } => write!(
+                f,
+                "beacon_identify: unknown argument {name:?} (it takes email, name, company, jobTitle, avatar and nonce)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

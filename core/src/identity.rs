@@ -1,0 +1,515 @@
+//! The input side: who the signed-in user is, as the app or the template
+//! hands it over.
+//!
+//! Deserialization is deliberately narrow. It reads only Beacon's fields and
+//! the `attributes` map, so a whole `User` (password hash, tokens and all)
+//! can be passed in without any other field reaching the page. Type errors
+//! are reported with the field's name, because serde's stock messages
+//! ("invalid type: map, expected a string") do not say which field.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, Serializer};
+
+use crate::error::{Error, Field};
+
+/// A signed-in user as Beacon's identify call describes them.
+///
+/// Build one in code:
+///
+/// ```
+/// use helpscout_beacon::Identity;
+///
+/// let identity = Identity::new("jane@example.com")
+///     .name("Jane Doe")
+///     .company("Acme")
+///     .job_title("CTO")
+///     .avatar("https://example.com/jane.png")
+///     .attribute("plan", "pro")
+///     .attribute("seats", 12);
+/// assert_eq!(identity.email(), "jane@example.com");
+/// ```
+///
+/// or deserialize one from any serde map with `email` (required), `name`,
+/// `company`, `jobTitle` (or `job_title`), `avatar` and an `attributes` map
+/// of string, number or boolean values. `null` means absent, every other key
+/// is ignored, and a plain string deserializes as an identity with only that
+/// email:
+///
+/// ```
+/// use helpscout_beacon::Identity;
+///
+/// let user = serde_json::json!({
+///     "email": "jane@example.com",
+///     "name": "Jane Doe",
+///     "company": null,
+///     "password_hash": "$argon2id$…",
+///     "attributes": {"plan": "pro"},
+/// });
+/// let identity: Identity = serde_json::from_value(user)?;
+/// assert_eq!(identity, Identity::new("jane@example.com").name("Jane Doe").attribute("plan", "pro"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+///
+/// Nothing is checked here: [`Signer::identify`](crate::Signer::identify)
+/// validates against Beacon's limits when it signs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Identity {
+    pub(crate) email: String,
+    pub(crate) name: Option<String>,
+    pub(crate) company: Option<String>,
+    pub(crate) job_title: Option<String>,
+    pub(crate) avatar: Option<String>,
+    pub(crate) attributes: BTreeMap<String, AttributeValue>,
+}
+
+impl Identity {
+    /// An identity with this email and nothing else.
+    ///
+    /// The email is signed and emitted exactly as given: no trimming, no
+    /// lower-casing.
+    pub fn new(email: impl Into<String>) -> Self {
+        Identity {
+            email: email.into(),
+            ..Identity::default()
+        }
+    }
+
+    /// Sets the display name (Beacon keeps 80 characters).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets the company (Beacon keeps 60 characters).
+    pub fn company(mut self, company: impl Into<String>) -> Self {
+        self.company = Some(company.into());
+        self
+    }
+
+    /// Sets the job title, emitted as `jobTitle` (Beacon keeps 60 characters).
+    pub fn job_title(mut self, job_title: impl Into<String>) -> Self {
+        self.job_title = Some(job_title.into());
+        self
+    }
+
+    /// Sets the avatar: an absolute `http(s)` URL of at most 200 characters.
+    pub fn avatar(mut self, avatar: impl Into<String>) -> Self {
+        self.avatar = Some(avatar.into());
+        self
+    }
+
+    /// Adds (or replaces) a custom attribute.
+    ///
+    /// Keys are 1 to 64 ASCII letters, digits, `_` or `-`, and may not be a
+    /// Beacon field name; at most 30 attributes are allowed.
+    pub fn attribute(mut self, key: impl Into<String>, value: impl Into<AttributeValue>) -> Self {
+        self.attributes.insert(key.into(), value.into());
+        self
+    }
+
+    /// The email, exactly as it will be signed and emitted.
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+
+    /// The custom attributes, in the order they are emitted.
+    pub fn attributes(&self) -> &BTreeMap<String, AttributeValue> {
+        &self.attributes
+    }
+}
+
+/// The value of a custom attribute: a string, a number or a boolean.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttributeValue {
+    /// A string.
+    String(String),
+    /// A finite number (JSON has no NaN or infinity).
+    Number(serde_json::Number),
+    /// A boolean.
+    Bool(bool),
+}
+
+impl AttributeValue {
+    /// A number attribute from a float; `None` for NaN and infinities.
+    pub fn from_f64(value: f64) -> Option<Self> {
+        serde_json::Number::from_f64(value).map(AttributeValue::Number)
+    }
+}
+
+impl From<&str> for AttributeValue {
+    fn from(value: &str) -> Self {
+        AttributeValue::String(value.to_owned())
+    }
+}
+
+impl From<String> for AttributeValue {
+    fn from(value: String) -> Self {
+        AttributeValue::String(value)
+    }
+}
+
+impl From<bool> for AttributeValue {
+    fn from(value: bool) -> Self {
+        AttributeValue::Bool(value)
+    }
+}
+
+macro_rules! number_from {
+    ($($ty:ty),*) => {$(
+        impl From<$ty> for AttributeValue {
+            fn from(value: $ty) -> Self {
+                AttributeValue::Number(value.into())
+            }
+        }
+    )*};
+}
+number_from!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+
+impl Serialize for AttributeValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AttributeValue::String(s) => serializer.serialize_str(s),
+            AttributeValue::Number(n) => n.serialize(serializer),
+            AttributeValue::Bool(b) => serializer.serialize_bool(*b),
+        }
+    }
+}
+
+/// Any one value, kept just long enough to check its type against the field
+/// it was found in. Maps and lists are drained, not kept.
+pub(crate) enum Raw {
+    Null,
+    Str(String),
+    Bool(bool),
+    Number(Option<serde_json::Number>),
+    Map,
+    List,
+    Bytes,
+}
+
+impl Raw {
+    fn kind(&self) -> &'static str {
+        match self {
+            Raw::Null => "null",
+            Raw::Str(_) => "a string",
+            Raw::Bool(_) => "a boolean",
+            Raw::Number(_) => "a number",
+            Raw::Map => "a map",
+            Raw::List => "a list",
+            Raw::Bytes => "bytes",
+        }
+    }
+
+    /// A string field: `null` is absent, anything but a string is an error.
+    pub(crate) fn into_optional_string(self, field: Field) -> Result<Option<String>, Error> {
+        match self {
+            Raw::Null => Ok(None),
+            Raw::Str(s) => Ok(Some(s)),
+            other => Err(Error::WrongType {
+                field,
+                expected: "a string",
+                found: other.kind(),
+            }),
+        }
+    }
+
+    fn into_attribute(self, key: &str) -> Result<Option<AttributeValue>, Error> {
+        let field = || Field::Attribute(key.to_owned());
+        match self {
+            Raw::Null => Ok(None),
+            Raw::Str(s) => Ok(Some(AttributeValue::String(s))),
+            Raw::Bool(b) => Ok(Some(AttributeValue::Bool(b))),
+            Raw::Number(Some(n)) => Ok(Some(AttributeValue::Number(n))),
+            Raw::Number(None) => Err(Error::NonFiniteNumber { field: field() }),
+            other => Err(Error::WrongType {
+                field: field(),
+                expected: "a string, a number or a boolean",
+                found: other.kind(),
+            }),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RawVisitor;
+        impl<'de> Visitor<'de> for RawVisitor {
+            type Value = Raw;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_unit<E>(self) -> Result<Raw, E> {
+                Ok(Raw::Null)
+            }
+            fn visit_none<E>(self) -> Result<Raw, E> {
+                Ok(Raw::Null)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
+                Raw::deserialize(d)
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Raw, E> {
+                Ok(Raw::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Raw, E> {
+                Ok(Raw::Number(Some(v.into())))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Raw, E> {
+                Ok(Raw::Number(Some(v.into())))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Raw, E> {
+                Ok(Raw::Number(serde_json::Number::from_f64(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Raw, E> {
+                Ok(Raw::Str(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Raw, E> {
+                Ok(Raw::Str(v))
+            }
+            fn visit_bytes<E>(self, _: &[u8]) -> Result<Raw, E> {
+                Ok(Raw::Bytes)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Raw::List)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Raw::Map)
+            }
+        }
+        deserializer.deserialize_any(RawVisitor)
+    }
+}
+
+/// The keys a map may carry, as far as Beacon is concerned.
+pub(crate) enum Key {
+    Email,
+    Name,
+    Company,
+    JobTitle,
+    Avatar,
+    Attributes,
+    Nonce,
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+                Ok(match v {
+                    "email" => Key::Email,
+                    "name" => Key::Name,
+                    "company" => Key::Company,
+                    // `job_title` is what a Rust `User` struct serializes to.
+                    "jobTitle" | "job_title" => Key::JobTitle,
+                    "avatar" => Key::Avatar,
+                    "attributes" => Key::Attributes,
+                    "nonce" => Key::Nonce,
+                    other => Key::Other(other.to_owned()),
+                })
+            }
+            // Engines such as MiniJinja allow non-string keys; none of them is
+            // one of ours.
+            fn visit_i64<E>(self, v: i64) -> Result<Key, E> {
+                Ok(Key::Other(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Key, E> {
+                Ok(Key::Other(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Key, E> {
+                Ok(Key::Other(v.to_string()))
+            }
+        }
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// The `attributes` map: `null` is empty, anything but a map is an error.
+struct Attributes(BTreeMap<String, AttributeValue>);
+
+impl<'de> Deserialize<'de> for Attributes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AttributesVisitor;
+        impl<'de> Visitor<'de> for AttributesVisitor {
+            type Value = Attributes;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map of custom attributes")
+            }
+            fn visit_unit<E>(self) -> Result<Attributes, E> {
+                Ok(Attributes(BTreeMap::new()))
+            }
+            fn visit_none<E>(self) -> Result<Attributes, E> {
+                Ok(Attributes(BTreeMap::new()))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Attributes, D::Error> {
+                Attributes::deserialize(d)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Attributes, A::Error> {
+                let mut attributes = BTreeMap::new();
+                while let Some(key) = map.next_key::<Raw>()? {
+                    let Raw::Str(key) = key else {
+                        return Err(de::Error::custom(Error::WrongType {
+                            field: Field::Attributes,
+                            expected: "a map with string keys",
+                            found: "a key that is not a string",
+                        }));
+                    };
+                    let value = map.next_value::<Raw>()?;
+                    if let Some(value) = value.into_attribute(&key).map_err(de::Error::custom)? {
+                        attributes.insert(key, value);
+                    }
+                }
+                Ok(Attributes(attributes))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Attributes, E> {
+                Err(not_a_map("a boolean"))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Attributes, E> {
+                Err(not_a_map("a number"))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Attributes, E> {
+                Err(not_a_map("a number"))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Attributes, E> {
+                Err(not_a_map("a number"))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Attributes, E> {
+                Err(not_a_map("a string"))
+            }
+            fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Attributes, E> {
+                Err(not_a_map("bytes"))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Attributes, A::Error> {
+                Err(not_a_map("a list"))
+            }
+        }
+        fn not_a_map<E: de::Error>(found: &'static str) -> E {
+            de::Error::custom(Error::WrongType {
+                field: Field::Attributes,
+                expected: "a map of custom attributes",
+                found,
+            })
+        }
+        deserializer.deserialize_any(AttributesVisitor)
+    }
+}
+
+/// Beacon's fields as read from a map, each still optional. Shared by
+/// [`Identity`] and the template arguments, so a field means the same in
+/// both.
+#[derive(Default)]
+pub(crate) struct Fields {
+    pub(crate) email: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) company: Option<String>,
+    pub(crate) job_title: Option<String>,
+    pub(crate) avatar: Option<String>,
+    pub(crate) nonce: Option<Raw>,
+    pub(crate) attributes: Option<BTreeMap<String, AttributeValue>>,
+}
+
+impl Fields {
+    /// Reads a map, handing each key that is not a Beacon field to `other`.
+    /// `None` from `other` skips that value unread.
+    pub(crate) fn read_map<'de, A: MapAccess<'de>>(
+        mut map: A,
+        mut other: impl FnMut(String) -> Result<(), Error>,
+    ) -> Result<Fields, A::Error> {
+        let mut fields = Fields::default();
+        let string = |raw: Raw, field| raw.into_optional_string(field).map_err(de::Error::custom);
+        while let Some(key) = map.next_key::<Key>()? {
+            match key {
+                Key::Email => fields.email = string(map.next_value()?, Field::Email)?,
+                Key::Name => fields.name = string(map.next_value()?, Field::Name)?,
+                Key::Company => fields.company = string(map.next_value()?, Field::Company)?,
+                Key::JobTitle => fields.job_title = string(map.next_value()?, Field::JobTitle)?,
+                Key::Avatar => fields.avatar = string(map.next_value()?, Field::Avatar)?,
+                Key::Attributes => {
+                    fields.attributes = Some(map.next_value::<Attributes>()?.0);
+                }
+                Key::Nonce => fields.nonce = Some(map.next_value()?),
+                Key::Other(name) => {
+                    other(name).map_err(de::Error::custom)?;
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(fields)
+    }
+}
+
+impl<'de> Deserialize<'de> for Identity {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct IdentityVisitor;
+        impl<'de> Visitor<'de> for IdentityVisitor {
+            type Value = Identity;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a user map with an email, or an email string")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Identity, E> {
+                Ok(Identity::new(v))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Identity, E> {
+                Ok(Identity::new(v))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Identity, E> {
+                Err(de::Error::custom(Error::MissingEmail))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Identity, E> {
+                Err(de::Error::custom(Error::MissingEmail))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Identity, D::Error> {
+                Identity::deserialize(d)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Identity, E> {
+                Err(not_a_user("a boolean"))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Identity, E> {
+                Err(not_a_user("a number"))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Identity, E> {
+                Err(not_a_user("a number"))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Identity, E> {
+                Err(not_a_user("a number"))
+            }
+            fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Identity, E> {
+                Err(not_a_user("bytes"))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Identity, A::Error> {
+                Err(not_a_user("a list"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Identity, A::Error> {
+                // A user's own `nonce` or unknown keys are not ours to read.
+                let fields = Fields::read_map(map, |_| Ok(()))?;
+                Ok(Identity {
+                    email: fields
+                        .email
+                        .ok_or_else(|| de::Error::custom(Error::MissingEmail))?,
+                    name: fields.name,
+                    company: fields.company,
+                    job_title: fields.job_title,
+                    avatar: fields.avatar,
+                    attributes: fields.attributes.unwrap_or_default(),
+                })
+            }
+        }
+        fn not_a_user<E: de::Error>(found: &'static str) -> E {
+            de::Error::custom(Error::WrongType {
+                field: Field::Email,
+                expected: "a string, or a user map with an email",
+                found,
+            })
+        }
+        deserializer.deserialize_any(IdentityVisitor)
+    }
+}

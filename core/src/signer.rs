@@ -1,0 +1,194 @@
+//! Signing: the one place that touches the secret key.
+
+use std::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+use crate::call::IdentifyCall;
+use crate::error::Error;
+use crate::identity::Identity;
+use crate::validate::{LimitPolicy, Payload};
+
+/// The environment variable [`Signer::from_env`] reads.
+pub const SECRET_ENV_VAR: &str = "HELPSCOUT_BEACON_SECRET";
+
+/// Signs emails with a Beacon's Secure Mode secret key.
+///
+/// The key is turned into HMAC-SHA256 state once, at construction; the raw
+/// key is not kept, and neither `Debug` nor any error shows key material.
+/// A `Signer` is cheap to clone and can be shared across threads.
+///
+/// ```
+/// use helpscout_beacon::{Identity, Signer};
+///
+/// let signer = Signer::new("secret-from-beacon-settings")?;
+/// let signature = signer.sign("jane@example.com");
+/// assert_eq!(signature.as_str().len(), 64);
+/// assert!(signer.verify("jane@example.com", signature.as_str()));
+///
+/// let call = signer.identify(&Identity::new("jane@example.com").name("Jane Doe"))?;
+/// assert_eq!(
+///     call.to_string(),
+///     format!(r#"window.Beacon('identify', {{"name":"Jane Doe","email":"jane@example.com","signature":"{signature}"}});"#),
+/// );
+/// # Ok::<(), helpscout_beacon::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Signer {
+    mac: Hmac<Sha256>,
+    policy: LimitPolicy,
+}
+
+impl Signer {
+    /// A signer for this secret key (the one in the Beacon's Secure Mode
+    /// settings). The key is used exactly as given.
+    ///
+    /// # Errors
+    /// [`Error::EmptySecret`] when the key is empty.
+    pub fn new(secret: impl AsRef<[u8]>) -> Result<Self, Error> {
+        let secret = secret.as_ref();
+        if secret.is_empty() {
+            return Err(Error::EmptySecret);
+        }
+        // HMAC takes keys of any length, so this cannot fail; map it anyway
+        // rather than unwrap on a path that sees user configuration.
+        let mac = Hmac::<Sha256>::new_from_slice(secret).map_err(|_| Error::EmptySecret)?;
+        Ok(Signer {
+            mac,
+            policy: LimitPolicy::default(),
+        })
+    }
+
+    /// A signer for the key in the `HELPSCOUT_BEACON_SECRET` environment
+    /// variable.
+    ///
+    /// # Errors
+    /// [`Error::SecretEnv`] naming the variable when it is unset, empty, not
+    /// valid Unicode, or has leading or trailing whitespace (a pasted newline
+    /// would otherwise give signatures that Beacon silently rejects).
+    pub fn from_env() -> Result<Self, Error> {
+        let problem = |problem| Error::SecretEnv {
+            variable: SECRET_ENV_VAR,
+            problem,
+        };
+        let secret = std::env::var_os(SECRET_ENV_VAR).ok_or_else(|| {
+            problem("not set; set it to the secret key from the Beacon's Secure Mode settings")
+        })?;
+        let secret = secret
+            .into_string()
+            .map_err(|_| problem("not valid Unicode"))?;
+        if secret.is_empty() {
+            return Err(problem("set but empty"));
+        }
+        if secret.trim() != secret {
+            return Err(problem("has leading or trailing whitespace; remove it"));
+        }
+        Signer::new(secret)
+    }
+
+    /// The same signer with another [`LimitPolicy`] for over-long fields.
+    #[must_use]
+    pub fn with_policy(mut self, policy: LimitPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The policy for over-long fields.
+    pub fn policy(&self) -> LimitPolicy {
+        self.policy
+    }
+
+    /// The Secure Mode signature of `email`: lower-case hex HMAC-SHA256,
+    /// computed over exactly these bytes. Does not allocate.
+    pub fn sign(&self, email: &str) -> Signature {
+        let mut mac = self.mac.clone();
+        mac.update(email.as_bytes());
+        let digest: [u8; 32] = mac.finalize().into_bytes().into();
+        let mut hex = [0u8; 64];
+        // 32 bytes always fit 64 hex digits.
+        let _ = hex::encode_to_slice(digest, &mut hex);
+        Signature { hex }
+    }
+
+    /// Whether `signature` is the signature of `email`, compared in constant
+    /// time. Only the exact lower-case hex form matches; anything else
+    /// (upper case, wrong length, not hex) is `false`.
+    pub fn verify(&self, email: &str, signature: &str) -> bool {
+        self.sign(email)
+            .hex
+            .as_slice()
+            .ct_eq(signature.as_bytes())
+            .into()
+    }
+
+    /// Validates `identity` against Beacon's limits, signs its email and
+    /// builds the script-safe identify call.
+    ///
+    /// # Errors
+    /// An [`Error`] naming the field and the rule for an empty email, an
+    /// invalid avatar, a bad or reserved attribute key, too many attributes,
+    /// or (under [`LimitPolicy::Strict`]) any over-long field.
+    pub fn identify(&self, identity: &Identity) -> Result<IdentifyCall, Error> {
+        let payload = Payload::new(identity, self.policy)?;
+        let signature = self.sign(payload.email);
+        Ok(IdentifyCall::new(&payload, signature))
+    }
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Signer")
+            .field("key", &"<redacted>")
+            .field("policy", &self.policy)
+            .finish()
+    }
+}
+
+/// A Secure Mode signature: 64 lower-case hex characters.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Signature {
+    hex: [u8; 64],
+}
+
+impl Signature {
+    /// The 64 lower-case hex characters.
+    pub fn as_str(&self) -> &str {
+        match std::str::from_utf8(&self.hex) {
+            Ok(s) => s,
+            // Hex digits are ASCII, so this arm is never taken.
+            Err(_) => "",
+        }
+    }
+}
+
+impl AsRef<str> for Signature {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Signature({})", self.as_str())
+    }
+}
+
+impl PartialEq<str> for Signature {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Signature {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}

@@ -1,0 +1,136 @@
+//! What the template adapters share: the keyword arguments of
+//! `beacon_identify` and the one function that turns an engine's input into
+//! the emitted text. An adapter only converts the engine's values into these
+//! types (through serde) and the [`Error`] into the engine's error.
+//!
+//! ```
+//! use helpscout_beacon::{Identity, Signer, template::{self, TemplateArgs}};
+//!
+//! let signer = Signer::new("secret")?;
+//! // {{ user.email | beacon_identify(name="Jane", nonce=csp_nonce) }}
+//! let input: Option<Identity> = serde_json::from_str(r#""jane@example.com""#)?;
+//! let args: TemplateArgs = serde_json::from_str(r#"{"name": "Jane", "nonce": "abc123"}"#)?;
+//! let html = template::render(&signer, input, args)?;
+//! assert!(html.starts_with(r#"<script nonce="abc123">window.Beacon('identify', {"name":"Jane","email":"jane@example.com","#));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+
+use crate::error::{Error, Field};
+use crate::identity::{Fields, Identity, Raw};
+use crate::signer::Signer;
+
+/// The keyword (Tera, MiniJinja) or hash (Handlebars) arguments of
+/// `beacon_identify`: `email`, `name`, `company`, `jobTitle`, `avatar` and
+/// `attributes` override the input's fields, and `nonce` wraps the call in
+/// `<script nonce="…">`.
+///
+/// A `null` field argument is absent. A `null` nonce is an error: it almost
+/// always means a missing context variable, and a script without its nonce
+/// would be blocked by the page's Content Security Policy.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TemplateArgs {
+    fields: Identity,
+    has_email: bool,
+    nonce: Option<String>,
+}
+
+impl TemplateArgs {
+    /// The nonce for the `<script nonce="…">` tag, if one was given.
+    pub fn nonce(&self) -> Option<&str> {
+        self.nonce.as_deref()
+    }
+
+    /// The input with these arguments applied over it.
+    ///
+    /// # Errors
+    /// [`Error::MissingEmail`] when neither the input nor `email=` gives one.
+    pub fn apply(self, input: Option<Identity>) -> Result<Identity, Error> {
+        let given = self.fields;
+        let mut identity = match input {
+            Some(identity) => identity,
+            None if self.has_email => Identity::default(),
+            None => return Err(Error::MissingEmail),
+        };
+        if self.has_email {
+            identity.email = given.email;
+        }
+        let overrides = [
+            (&mut identity.name, given.name),
+            (&mut identity.company, given.company),
+            (&mut identity.job_title, given.job_title),
+            (&mut identity.avatar, given.avatar),
+        ];
+        for (field, value) in overrides {
+            if value.is_some() {
+                *field = value;
+            }
+        }
+        identity.attributes.extend(given.attributes);
+        Ok(identity)
+    }
+}
+
+impl<'de> Deserialize<'de> for TemplateArgs {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ArgsVisitor;
+        impl<'de> Visitor<'de> for ArgsVisitor {
+            type Value = TemplateArgs;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("keyword arguments")
+            }
+            fn visit_unit<E>(self) -> Result<TemplateArgs, E> {
+                Ok(TemplateArgs::default())
+            }
+            fn visit_none<E>(self) -> Result<TemplateArgs, E> {
+                Ok(TemplateArgs::default())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TemplateArgs, A::Error> {
+                let fields = Fields::read_map(map, |name| Err(Error::UnknownArgument { name }))?;
+                let nonce = match fields.nonce {
+                    None => None,
+                    Some(Raw::Null) => return Err(de::Error::custom(Error::InvalidNonce)),
+                    Some(raw) => raw
+                        .into_optional_string(Field::Nonce)
+                        .map_err(de::Error::custom)?,
+                };
+                Ok(TemplateArgs {
+                    has_email: fields.email.is_some(),
+                    fields: Identity {
+                        email: fields.email.unwrap_or_default(),
+                        name: fields.name,
+                        company: fields.company,
+                        job_title: fields.job_title,
+                        avatar: fields.avatar,
+                        attributes: fields.attributes.unwrap_or_default(),
+                    },
+                    nonce,
+                })
+            }
+        }
+        deserializer.deserialize_map(ArgsVisitor)
+    }
+}
+
+/// Everything `beacon_identify` does, in every engine: apply the arguments
+/// to the input, validate, sign, and return the call, wrapped in
+/// `<script nonce="…">` when a nonce was given.
+///
+/// # Errors
+/// Any [`Error`] of [`TemplateArgs::apply`], [`Signer::identify`] or
+/// [`IdentifyCall::script_tag`](crate::IdentifyCall::script_tag).
+pub fn render(
+    signer: &Signer,
+    input: Option<Identity>,
+    args: TemplateArgs,
+) -> Result<String, Error> {
+    let nonce = args.nonce.clone();
+    let call = signer.identify(&args.apply(input)?)?;
+    match nonce {
+        Some(nonce) => call.script_tag(Some(&nonce)),
+        None => Ok(call.into_string()),
+    }
+}

@@ -1,0 +1,178 @@
+//! Validation: an [`Identity`] checked against Beacon's limits becomes a
+//! [`Payload`], the exact set of strings that will be signed and emitted.
+//!
+//! Beacon drops a value over its limit without a word, so the user would
+//! silently lose their name. We either shorten it on a character boundary
+//! (what Help Scout's own mobile SDKs do) or refuse it, per [`LimitPolicy`].
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Field};
+use crate::identity::{AttributeValue, Identity};
+
+/// Beacon's limits, from Help Scout's SDK documentation. Lengths count
+/// characters (Unicode scalar values), not bytes.
+pub mod limits {
+    /// Longest `name` Beacon keeps.
+    pub const NAME: usize = 80;
+    /// Longest `company` Beacon keeps.
+    pub const COMPANY: usize = 60;
+    /// Longest `jobTitle` Beacon keeps.
+    pub const JOB_TITLE: usize = 60;
+    /// Longest `avatar` URL Beacon keeps.
+    pub const AVATAR: usize = 200;
+    /// Most custom attributes Beacon keeps.
+    pub const ATTRIBUTES: usize = 30;
+    /// Longest custom attribute key we accept.
+    pub const ATTRIBUTE_KEY: usize = 64;
+}
+
+/// The field names of Beacon's identify object; a custom attribute may not
+/// take one, or it would overwrite (or be overwritten by) the real field.
+const RESERVED_KEYS: [&str; 6] = [
+    "name",
+    "email",
+    "company",
+    "jobTitle",
+    "avatar",
+    "signature",
+];
+
+/// What to do with a `name`, `company` or `jobTitle` over Beacon's limit.
+///
+/// The email is never altered under either policy (it is what the signature
+/// covers), and an over-long avatar or too many attributes are always errors:
+/// shortening a URL or dropping an attribute would change its meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum LimitPolicy {
+    /// Shorten to the limit on a character boundary (the default).
+    #[default]
+    Truncate,
+    /// Refuse with [`Error::TooLong`].
+    Strict,
+}
+
+/// A validated identity, borrowing from the [`Identity`] it came from.
+pub(crate) struct Payload<'a> {
+    pub(crate) email: &'a str,
+    pub(crate) name: Option<&'a str>,
+    pub(crate) company: Option<&'a str>,
+    pub(crate) job_title: Option<&'a str>,
+    pub(crate) avatar: Option<&'a str>,
+    pub(crate) attributes: &'a BTreeMap<String, AttributeValue>,
+}
+
+impl<'a> Payload<'a> {
+    pub(crate) fn new(identity: &'a Identity, policy: LimitPolicy) -> Result<Self, Error> {
+        if identity.email.is_empty() {
+            return Err(Error::EmptyEmail);
+        }
+        let limited = |value: &'a Option<String>, field, limit| {
+            value
+                .as_deref()
+                .map(|v| limit_length(v, field, limit, policy))
+                .transpose()
+        };
+        let avatar = identity.avatar.as_deref();
+        if let Some(avatar) = avatar {
+            check_avatar(avatar)?;
+        }
+        check_attributes(&identity.attributes)?;
+        Ok(Payload {
+            email: &identity.email,
+            name: limited(&identity.name, Field::Name, limits::NAME)?,
+            company: limited(&identity.company, Field::Company, limits::COMPANY)?,
+            job_title: limited(&identity.job_title, Field::JobTitle, limits::JOB_TITLE)?,
+            avatar,
+            attributes: &identity.attributes,
+        })
+    }
+
+    /// Every string that will be emitted, for sizing the output once.
+    pub(crate) fn text_len(&self) -> usize {
+        let fields = [self.name, self.company, self.job_title, self.avatar];
+        let attributes: usize = self
+            .attributes
+            .iter()
+            .map(|(k, v)| {
+                k.len()
+                    + match v {
+                        AttributeValue::String(s) => s.len(),
+                        AttributeValue::Number(_) => 24,
+                        AttributeValue::Bool(_) => 5,
+                    }
+            })
+            .sum();
+        self.email.len() + fields.iter().flatten().map(|s| s.len()).sum::<usize>() + attributes
+    }
+}
+
+fn limit_length(
+    value: &str,
+    field: Field,
+    limit: usize,
+    policy: LimitPolicy,
+) -> Result<&str, Error> {
+    // A string of at most `limit` bytes has at most `limit` characters.
+    if value.len() <= limit {
+        return Ok(value);
+    }
+    match value.char_indices().nth(limit) {
+        None => Ok(value),
+        Some((cut, _)) => match policy {
+            LimitPolicy::Truncate => Ok(&value[..cut]),
+            LimitPolicy::Strict => Err(Error::TooLong {
+                field,
+                limit,
+                length: value.chars().count(),
+            }),
+        },
+    }
+}
+
+fn check_avatar(avatar: &str) -> Result<(), Error> {
+    let length = avatar.chars().count();
+    if length > limits::AVATAR {
+        return Err(Error::TooLong {
+            field: Field::Avatar,
+            limit: limits::AVATAR,
+            length,
+        });
+    }
+    // The browser's URL parser strips surrounding whitespace and tabs inside,
+    // so such a string would be a different URL there than here.
+    if avatar.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::InvalidAvatar);
+    }
+    let has_scheme = ["http://", "https://"].iter().any(|scheme| {
+        avatar
+            .get(..scheme.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+    });
+    match url::Url::parse(avatar) {
+        Ok(url) if has_scheme && url.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
+        _ => Err(Error::InvalidAvatar),
+    }
+}
+
+fn check_attributes(attributes: &BTreeMap<String, AttributeValue>) -> Result<(), Error> {
+    if attributes.len() > limits::ATTRIBUTES {
+        return Err(Error::TooManyAttributes {
+            count: attributes.len(),
+        });
+    }
+    for key in attributes.keys() {
+        let plain = (1..=limits::ATTRIBUTE_KEY).contains(&key.len())
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !plain {
+            return Err(Error::InvalidAttributeKey { key: key.clone() });
+        }
+        if RESERVED_KEYS.iter().any(|r| r.eq_ignore_ascii_case(key)) {
+            return Err(Error::ReservedAttributeKey { key: key.clone() });
+        }
+    }
+    Ok(())
+}

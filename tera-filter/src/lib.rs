@@ -1,0 +1,2 @@
+//! Placeholder: the adapter lands with the adapters issue.
+#![forbid(unsafe_code)]

@@ -1,0 +1,1 @@
+//! Test-only crate: cross-engine parity, JavaScript-engine and browser checks.
