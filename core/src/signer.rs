@@ -155,11 +155,8 @@ pub struct Signature {
 impl Signature {
     /// The 64 lower-case hex characters.
     pub fn as_str(&self) -> &str {
-        match std::str::from_utf8(&self.hex) {
-            Ok(s) => s,
-            // Hex digits are ASCII, so this arm is never taken.
-            Err(_) => "",
-        }
+        // Hex digits are ASCII, so the fallback is never taken.
+        std::str::from_utf8(&self.hex).unwrap_or_default()
     }
 }
 
