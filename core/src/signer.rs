@@ -69,11 +69,15 @@ impl Signer {
     /// valid Unicode, or has leading or trailing whitespace (a pasted newline
     /// would otherwise give signatures that Beacon silently rejects).
     pub fn from_env() -> Result<Self, Error> {
+        Signer::from_env_value(std::env::var_os(SECRET_ENV_VAR))
+    }
+
+    fn from_env_value(value: Option<std::ffi::OsString>) -> Result<Self, Error> {
         let problem = |problem| Error::SecretEnv {
             variable: SECRET_ENV_VAR,
             problem,
         };
-        let secret = std::env::var_os(SECRET_ENV_VAR).ok_or_else(|| {
+        let secret = value.ok_or_else(|| {
             problem("not set; set it to the secret key from the Beacon's Secure Mode settings")
         })?;
         let secret = secret
@@ -103,8 +107,15 @@ impl Signer {
     /// The Secure Mode signature of `email`: lower-case hex HMAC-SHA256,
     /// computed over exactly these bytes. Does not allocate.
     pub fn sign(&self, email: &str) -> Signature {
+        self.sign_bytes(email.as_bytes())
+    }
+
+    /// The lower-case hex HMAC-SHA256 of any bytes, for checks against
+    /// published HMAC test vectors whose messages are not text. Emails go
+    /// through [`sign`](Self::sign).
+    pub fn sign_bytes(&self, message: &[u8]) -> Signature {
         let mut mac = self.mac.clone();
-        mac.update(email.as_bytes());
+        mac.update(message);
         let digest: [u8; 32] = mac.finalize().into_bytes().into();
         let mut hex = [0u8; 64];
         // 32 bytes always fit 64 hex digits.
@@ -187,5 +198,55 @@ impl PartialEq<str> for Signature {
 impl PartialEq<&str> for Signature {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsString;
+
+    fn env_error(value: Option<&str>) -> String {
+        match Signer::from_env_value(value.map(OsString::from)) {
+            Ok(_) => panic!("{value:?} was accepted"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn from_env_names_the_variable_and_the_problem() {
+        assert_eq!(
+            env_error(None),
+            "HELPSCOUT_BEACON_SECRET: not set; set it to the secret key from the Beacon's Secure Mode settings"
+        );
+        assert_eq!(
+            env_error(Some("")),
+            "HELPSCOUT_BEACON_SECRET: set but empty"
+        );
+        for padded in ["secret\n", " secret", "secret\t", "\r\nsecret"] {
+            assert_eq!(
+                env_error(Some(padded)),
+                "HELPSCOUT_BEACON_SECRET: has leading or trailing whitespace; remove it"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn from_env_rejects_non_unicode() {
+        use std::os::unix::ffi::OsStringExt;
+        let value = OsString::from_vec(vec![b's', 0xff]);
+        let error = Signer::from_env_value(Some(value)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "HELPSCOUT_BEACON_SECRET: not valid Unicode"
+        );
+    }
+
+    #[test]
+    fn from_env_signs_like_new() {
+        let from_env = Signer::from_env_value(Some("k3y".into())).unwrap();
+        let direct = Signer::new("k3y").unwrap();
+        assert_eq!(from_env.sign("a@b.c"), direct.sign("a@b.c"));
     }
 }

@@ -145,13 +145,17 @@ fn check_avatar(avatar: &str) -> Result<(), Error> {
     if avatar.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(Error::InvalidAvatar);
     }
-    let has_scheme = ["http://", "https://"].iter().any(|scheme| {
-        avatar
-            .get(..scheme.len())
-            .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+    // WHATWG parsers forgive `https:///x` and `https:\\x` by guessing a host;
+    // we want the host the user wrote, so the authority must be there as is.
+    let authority = ["http://", "https://"].iter().find_map(|scheme| {
+        let head = avatar.get(..scheme.len())?;
+        head.eq_ignore_ascii_case(scheme)
+            .then(|| avatar[scheme.len()..].split(['/', '?', '#']).next())
+            .flatten()
     });
+    let plain_authority = authority.is_some_and(|a| !a.is_empty() && !a.contains('\\'));
     match url::Url::parse(avatar) {
-        Ok(url) if has_scheme && url.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
+        Ok(url) if plain_authority && url.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
         _ => Err(Error::InvalidAvatar),
     }
 }

@@ -1,0 +1,487 @@
+//! Every bad input of DESIGN.md gets its own error, naming the field and the
+//! rule, and no error, `Debug` or `Display` ever shows the secret.
+
+use helpscout_beacon::template::{self, TemplateArgs};
+use helpscout_beacon::{Error, Field, Identity, LimitPolicy, Signer};
+use serde_json::{Value, json};
+
+const SECRET: &str = "s3cr3t-Key-from-beacon-settings";
+
+fn signer() -> Signer {
+    Signer::new(SECRET).unwrap()
+}
+
+fn strict() -> Signer {
+    signer().with_policy(LimitPolicy::Strict)
+}
+
+/// The message of deserializing `value` as an identity (serde reports our
+/// error through its own type, by message).
+fn deserialize_error(value: Value) -> String {
+    match serde_json::from_value::<Identity>(value.clone()) {
+        Ok(identity) => panic!("{value} deserialized as {identity:?}"),
+        Err(error) => error.to_string(),
+    }
+}
+
+fn identify_error(signer: &Signer, identity: Identity) -> Error {
+    match signer.identify(&identity) {
+        Ok(call) => panic!("{identity:?} gave {call}"),
+        Err(error) => error,
+    }
+}
+
+#[test]
+fn empty_secret() {
+    assert_eq!(Signer::new("").unwrap_err(), Error::EmptySecret);
+    assert_eq!(Signer::new(b"").unwrap_err(), Error::EmptySecret);
+    assert_eq!(
+        Error::EmptySecret.to_string(),
+        "secret key: must not be empty (copy it from the Beacon's Secure Mode settings)"
+    );
+}
+
+#[test]
+fn missing_or_null_email() {
+    let missing = "email: required, but missing, null or undefined (pass a user with an email, or an email string)";
+    assert_eq!(deserialize_error(json!({"name": "Jane"})), missing);
+    assert_eq!(deserialize_error(json!({"email": null})), missing);
+    assert_eq!(deserialize_error(Value::Null), missing);
+    assert_eq!(Error::MissingEmail.to_string(), missing);
+}
+
+#[test]
+fn non_string_email() {
+    assert_eq!(
+        deserialize_error(json!({"email": 42})),
+        "email: must be a string, found a number"
+    );
+    assert_eq!(
+        deserialize_error(json!({"email": ["a@b.c"]})),
+        "email: must be a string, found a list"
+    );
+    assert_eq!(
+        deserialize_error(json!({"email": {"address": "a@b.c"}})),
+        "email: must be a string, found a map"
+    );
+    assert_eq!(
+        deserialize_error(json!({"email": true})),
+        "email: must be a string, found a boolean"
+    );
+    assert_eq!(
+        deserialize_error(json!(17)),
+        "email: must be a string, or a user map with an email, found a number"
+    );
+    assert_eq!(
+        deserialize_error(json!(["a@b.c"])),
+        "email: must be a string, or a user map with an email, found a list"
+    );
+}
+
+#[test]
+fn empty_email() {
+    let error = identify_error(&signer(), Identity::new(""));
+    assert_eq!(error, Error::EmptyEmail);
+    assert_eq!(error.to_string(), "email: must not be empty");
+}
+
+#[test]
+fn object_or_array_where_a_string_belongs() {
+    for (field, label) in [
+        ("name", "name"),
+        ("company", "company"),
+        ("jobTitle", "jobTitle"),
+        ("job_title", "jobTitle"),
+        ("avatar", "avatar"),
+    ] {
+        assert_eq!(
+            deserialize_error(json!({"email": "a@b.c", field: {"first": "Jane"}})),
+            format!("{label}: must be a string, found a map")
+        );
+        assert_eq!(
+            deserialize_error(json!({"email": "a@b.c", field: ["Jane"]})),
+            format!("{label}: must be a string, found a list")
+        );
+        assert_eq!(
+            deserialize_error(json!({"email": "a@b.c", field: 3.5})),
+            format!("{label}: must be a string, found a number")
+        );
+    }
+    assert_eq!(
+        deserialize_error(json!({"email": "a@b.c", "attributes": {"plan": {"tier": 1}}})),
+        r#"attributes["plan"]: must be a string, a number or a boolean, found a map"#
+    );
+    assert_eq!(
+        deserialize_error(json!({"email": "a@b.c", "attributes": {"plan": []}})),
+        r#"attributes["plan"]: must be a string, a number or a boolean, found a list"#
+    );
+    assert_eq!(
+        deserialize_error(json!({"email": "a@b.c", "attributes": ["plan"]})),
+        "attributes: must be a map of custom attributes, found a list"
+    );
+    assert_eq!(
+        deserialize_error(json!({"email": "a@b.c", "attributes": "plan=pro"})),
+        "attributes: must be a map of custom attributes, found a string"
+    );
+}
+
+#[test]
+fn avatar_that_is_not_an_http_url() {
+    let rule = "avatar: must be an absolute http:// or https:// URL with a host and no spaces";
+    for avatar in [
+        "javascript:alert(1)",
+        "data:image/png;base64,AAAA",
+        "ftp://example.com/a.png",
+        "//example.com/a.png",
+        "/a.png",
+        "example.com/a.png",
+        "https://",
+        "https:///a.png",
+        "https:\\\\example.com/a.png",
+        "https://example.com\\@evil.com/",
+        "https://?q=1",
+        "https:example.com/a.png",
+        "https://exa mple.com/a.png",
+        " https://example.com/a.png",
+        "https://example.com/a.png\n",
+        "https://example.com/\ta.png",
+        "",
+    ] {
+        let error = identify_error(&signer(), Identity::new("a@b.c").avatar(avatar));
+        assert_eq!(error, Error::InvalidAvatar, "{avatar:?}");
+        assert_eq!(error.to_string(), rule);
+    }
+    for avatar in [
+        "https://example.com/a.png",
+        "http://example.com",
+        "HTTPS://EXAMPLE.COM/A.PNG",
+        "https://user@example.com:8443/a.png?s=80#x",
+        "https://[::1]/a.png",
+    ] {
+        assert!(
+            signer()
+                .identify(&Identity::new("a@b.c").avatar(avatar))
+                .is_ok(),
+            "{avatar}"
+        );
+    }
+}
+
+#[test]
+fn avatar_over_200_characters_under_either_policy() {
+    let at_limit = format!("https://example.com/{}", "a".repeat(200 - 20));
+    assert_eq!(at_limit.chars().count(), 200);
+    let over = format!("{at_limit}b");
+    for signer in [signer(), strict()] {
+        assert!(
+            signer
+                .identify(&Identity::new("a@b.c").avatar(&at_limit))
+                .is_ok()
+        );
+        let error = identify_error(&signer, Identity::new("a@b.c").avatar(&over));
+        assert_eq!(
+            error,
+            Error::TooLong {
+                field: Field::Avatar,
+                limit: 200,
+                length: 201
+            }
+        );
+        assert_eq!(
+            error.to_string(),
+            "avatar: at most 200 characters (Beacon drops longer values), found 201"
+        );
+    }
+}
+
+#[test]
+fn over_limit_fields_under_the_strict_policy() {
+    let cases: [(fn(Identity, String) -> Identity, Field, usize); 3] = [
+        (|i, v| i.name(v), Field::Name, 80),
+        (|i, v| i.company(v), Field::Company, 60),
+        (|i, v| i.job_title(v), Field::JobTitle, 60),
+    ];
+    for (set, field, limit) in cases {
+        // Multi-byte characters: the limit counts characters, not bytes.
+        let at_limit = "é".repeat(limit);
+        assert!(
+            strict()
+                .identify(&set(Identity::new("a@b.c"), at_limit.clone()))
+                .is_ok()
+        );
+        let error = identify_error(
+            &strict(),
+            set(Identity::new("a@b.c"), format!("{at_limit}x")),
+        );
+        assert_eq!(
+            error,
+            Error::TooLong {
+                field: field.clone(),
+                limit,
+                length: limit + 1
+            }
+        );
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{field}: at most {limit} characters (Beacon drops longer values), found {}",
+                limit + 1
+            )
+        );
+        // The default policy truncates the same input instead.
+        assert!(
+            signer()
+                .identify(&set(Identity::new("a@b.c"), format!("{at_limit}x")))
+                .is_ok()
+        );
+    }
+}
+
+#[test]
+fn the_email_is_never_truncated() {
+    let email = format!("{}@example.com", "a".repeat(500));
+    let call = strict().identify(&Identity::new(email.as_str())).unwrap();
+    assert!(call.as_str().contains(&email));
+}
+
+#[test]
+fn attribute_key_that_is_not_a_plain_identifier() {
+    let too_long = "k".repeat(65);
+    for key in [
+        "",
+        "a b",
+        "plan!",
+        "é",
+        "<script>",
+        "a.b",
+        "\u{2028}",
+        too_long.as_str(),
+    ] {
+        let error = identify_error(&signer(), Identity::new("a@b.c").attribute(key, "x"));
+        assert_eq!(
+            error,
+            Error::InvalidAttributeKey {
+                key: key.to_owned()
+            }
+        );
+        assert_eq!(
+            error.to_string(),
+            format!("attributes: key {key:?} must be 1 to 64 ASCII letters, digits, '_' or '-'")
+        );
+    }
+    let longest = "k".repeat(64);
+    for key in ["a", "plan_tier", "plan-tier", "X9", longest.as_str()] {
+        assert!(
+            signer()
+                .identify(&Identity::new("a@b.c").attribute(key, 1))
+                .is_ok(),
+            "{key}"
+        );
+    }
+}
+
+#[test]
+fn attribute_named_like_a_beacon_field() {
+    for key in [
+        "email",
+        "signature",
+        "name",
+        "company",
+        "jobTitle",
+        "avatar",
+        "Email",
+        "SIGNATURE",
+    ] {
+        let error = identify_error(&signer(), Identity::new("a@b.c").attribute(key, "x"));
+        assert_eq!(
+            error,
+            Error::ReservedAttributeKey {
+                key: key.to_owned()
+            }
+        );
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "attributes: key {key:?} is a Beacon field name; set that field itself, or rename the attribute"
+            )
+        );
+    }
+    // Also when it arrives through deserialization.
+    let identity: Identity =
+        serde_json::from_value(json!({"email": "a@b.c", "attributes": {"signature": "forged"}}))
+            .unwrap();
+    assert_eq!(
+        identify_error(&signer(), identity),
+        Error::ReservedAttributeKey {
+            key: "signature".into()
+        }
+    );
+}
+
+#[test]
+fn too_many_attributes() {
+    let mut identity = Identity::new("a@b.c");
+    for i in 0..30 {
+        identity = identity.attribute(format!("k{i}"), i);
+    }
+    assert!(signer().identify(&identity).is_ok());
+    let identity = identity.attribute("one_more", true);
+    let error = identify_error(&strict(), identity.clone());
+    assert_eq!(error, Error::TooManyAttributes { count: 31 });
+    assert_eq!(
+        error.to_string(),
+        "attributes: at most 30 custom attributes, found 31"
+    );
+    assert_eq!(
+        identify_error(&signer(), identity),
+        Error::TooManyAttributes { count: 31 }
+    );
+}
+
+#[test]
+fn non_finite_numbers_cannot_be_attributes() {
+    assert!(helpscout_beacon::AttributeValue::from_f64(f64::NAN).is_none());
+    assert!(helpscout_beacon::AttributeValue::from_f64(f64::INFINITY).is_none());
+    assert!(helpscout_beacon::AttributeValue::from_f64(1.5).is_some());
+}
+
+#[test]
+fn bad_nonce() {
+    let call = signer().identify(&Identity::new("a@b.c")).unwrap();
+    for nonce in [
+        "",
+        "a b",
+        "abc\"",
+        "abc'",
+        "<script>",
+        "abc>",
+        "nonce\n",
+        "ünïcode",
+        "a;b",
+        "a&b",
+    ] {
+        assert_eq!(
+            call.script_tag(Some(nonce)).unwrap_err(),
+            Error::InvalidNonce,
+            "{nonce:?}"
+        );
+    }
+    assert!(call.script_tag(Some("AZaz09+/=-_")).is_ok());
+    assert_eq!(
+        Error::InvalidNonce.to_string(),
+        "nonce: must be one or more CSP nonce characters (A-Z a-z 0-9 + / = - _); pass the request's nonce or leave nonce out"
+    );
+}
+
+fn args_error(args: Value) -> String {
+    match serde_json::from_value::<TemplateArgs>(args.clone()) {
+        Ok(args) => panic!("{args:?} accepted"),
+        Err(error) => error.to_string(),
+    }
+}
+
+#[test]
+fn bad_template_arguments() {
+    assert_eq!(
+        args_error(json!({"nonce": null})),
+        Error::InvalidNonce.to_string()
+    );
+    assert_eq!(
+        args_error(json!({"nonce": 12})),
+        "nonce: must be a string, found a number"
+    );
+    assert_eq!(
+        args_error(json!({"nonse": "abc"})),
+        r#"beacon_identify: unknown argument "nonse" (it takes email, name, company, jobTitle, avatar and nonce)"#
+    );
+    assert_eq!(
+        args_error(json!({"name": {"first": "Jane"}})),
+        "name: must be a string, found a map"
+    );
+    // Neither an input nor email=.
+    let args: TemplateArgs = serde_json::from_value(json!({"name": "Jane"})).unwrap();
+    assert_eq!(
+        template::render(&signer(), None, args).unwrap_err(),
+        Error::MissingEmail
+    );
+    // A bad nonce given as a string is refused when the tag is built.
+    let args: TemplateArgs = serde_json::from_value(json!({"nonce": "\"><script>"})).unwrap();
+    assert_eq!(
+        template::render(&signer(), Some(Identity::new("a@b.c")), args).unwrap_err(),
+        Error::InvalidNonce
+    );
+}
+
+#[test]
+fn a_whole_user_struct_leaks_nothing_but_beacon_fields() {
+    #[derive(serde::Serialize)]
+    struct User {
+        id: u64,
+        email: String,
+        name: String,
+        password_hash: String,
+        api_token: String,
+        nonce: String,
+        roles: Vec<String>,
+    }
+    let user = User {
+        id: 7,
+        email: "jane@example.com".into(),
+        name: "Jane".into(),
+        password_hash: "$argon2id$v=19$m=65536,t=3,p=4$SECRETHASH".into(),
+        api_token: "tok_LEAKME".into(),
+        nonce: "NONCELEAK".into(),
+        roles: vec!["admin".into()],
+    };
+    let identity: Identity = serde_json::from_value(serde_json::to_value(&user).unwrap()).unwrap();
+    assert_eq!(identity, Identity::new("jane@example.com").name("Jane"));
+    let text = signer().identify(&identity).unwrap().to_string();
+    for leak in [
+        "argon2id",
+        "SECRETHASH",
+        "tok_LEAKME",
+        "NONCELEAK",
+        "admin",
+        "password_hash",
+    ] {
+        assert!(!text.contains(leak), "{leak} leaked into {text}");
+    }
+}
+
+#[test]
+fn the_secret_never_shows() {
+    let signer = signer();
+    let hex_secret = hex::encode(SECRET);
+    let mut texts = vec![
+        format!("{signer:?}"),
+        format!("{:?}", signer.clone().with_policy(LimitPolicy::Strict)),
+        format!("{:?}", signer.sign("a@b.c")),
+        signer.sign("a@b.c").to_string(),
+    ];
+    let call = signer
+        .identify(&Identity::new("a@b.c").name("Jane"))
+        .unwrap();
+    texts.push(call.to_string());
+    texts.push(format!("{call:?}"));
+    texts.push(call.script_tag(Some("n0nce")).unwrap());
+    let failing = [
+        Identity::new(""),
+        Identity::new("a@b.c").avatar("javascript:alert(1)"),
+        Identity::new("a@b.c").attribute("a b", 1),
+        Identity::new("a@b.c").attribute("signature", 1),
+        Identity::new("a@b.c").name("x".repeat(81)),
+    ];
+    for identity in failing {
+        let error = strict().identify(&identity).unwrap_err();
+        texts.push(error.to_string());
+        texts.push(format!("{error:?}"));
+    }
+    texts.push(Signer::new("").unwrap_err().to_string());
+    texts.push(call.script_tag(Some("bad nonce")).unwrap_err().to_string());
+    assert!(format!("{signer:?}").contains("<redacted>"));
+    for text in &texts {
+        assert!(!text.contains(SECRET), "secret in {text}");
+        assert!(!text.contains(&hex_secret), "hex secret in {text}");
+        assert!(!text.contains("s3cr3t"), "part of the secret in {text}");
+    }
+}
