@@ -1,0 +1,66 @@
+//! The README's main-job command, run as a newcomer would.
+
+use std::process::Command;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+fn run(secret: Option<&str>) -> (String, String, bool) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_helpscout-beacon-demo"));
+    match secret {
+        Some(secret) => command.env("HELPSCOUT_BEACON_SECRET", secret),
+        None => command.env_remove("HELPSCOUT_BEACON_SECRET"),
+    };
+    let output = command.output().expect("the demo runs");
+    (
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+        output.status.success(),
+    )
+}
+
+fn hmac_hex(secret: &str, email: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(email.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn signature_of(stdout: &str) -> &str {
+    let start = stdout.find(r#""signature":""#).expect("a signature") + 13;
+    &stdout[start..start + 64]
+}
+
+#[test]
+fn without_a_secret_it_uses_the_demo_key_and_says_so() {
+    let (stdout, stderr, ok) = run(None);
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains("HELPSCOUT_BEACON_SECRET is not set"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("embedded demo key"), "{stderr}");
+    assert!(stdout.starts_with(r#"window.Beacon('identify', {"name":"Jane O\u0027Doe \u003c/script\u003e","email":"jane.doe@example.com","#));
+    assert_eq!(
+        signature_of(&stdout),
+        hmac_hex("demo-secret-not-for-production", "jane.doe@example.com")
+    );
+}
+
+#[test]
+fn with_a_secret_it_signs_with_it_quietly() {
+    let (stdout, stderr, ok) = run(Some("secret_key_from_beacon_config"));
+    assert!(ok, "{stderr}");
+    assert_eq!(stderr, "");
+    assert_eq!(
+        signature_of(&stdout),
+        hmac_hex("secret_key_from_beacon_config", "jane.doe@example.com")
+    );
+}
+
+#[test]
+fn an_unusable_secret_is_an_error_not_a_fallback() {
+    let (stdout, stderr, ok) = run(Some(""));
+    assert!(!ok);
+    assert_eq!(stdout, "");
+    assert_eq!(stderr, "error: HELPSCOUT_BEACON_SECRET: set but empty\n");
+}
