@@ -196,7 +196,8 @@ fn avatar_over_200_characters_under_either_policy() {
 
 #[test]
 fn over_limit_fields_under_the_strict_policy() {
-    let cases: [(fn(Identity, String) -> Identity, Field, usize); 3] = [
+    type Setter = fn(Identity, String) -> Identity;
+    let cases: [(Setter, Field, usize); 3] = [
         (|i, v| i.name(v), Field::Name, 80),
         (|i, v| i.company(v), Field::Company, 60),
         (|i, v| i.job_title(v), Field::JobTitle, 60),
