@@ -168,7 +168,7 @@ impl fmt::Display for Error {
             ),
             Error::UnknownArgument { name } => write!(
                 f,
-                "beacon_identify: unknown argument {name:?} (it takes email, name, company, jobTitle, avatar and nonce)"
+                "beacon_identify: unknown argument {name:?} (it takes email, name, company, jobTitle, avatar, attributes and nonce)"
             ),
         }
     }

@@ -393,7 +393,7 @@ fn bad_template_arguments() {
     );
     assert_eq!(
         args_error(json!({"nonse": "abc"})),
-        r#"beacon_identify: unknown argument "nonse" (it takes email, name, company, jobTitle, avatar and nonce)"#
+        r#"beacon_identify: unknown argument "nonse" (it takes email, name, company, jobTitle, avatar, attributes and nonce)"#
     );
     assert_eq!(
         args_error(json!({"name": {"first": "Jane"}})),

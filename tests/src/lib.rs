@@ -1,1 +1,139 @@
-//! Test-only crate: cross-engine parity, JavaScript-engine and browser checks.
+//! Shared harness for the cross-engine tests: the three engines registered
+//! with one signer, one way to render a case through each, and the corpus.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod corpus;
+
+use helpscout_beacon::Signer;
+use serde_json::{Map, Value};
+
+/// How the template hands the user to `beacon_identify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// `{{ user | beacon_identify }}` / `{{beacon_identify user}}`
+    User,
+    /// The same with `nonce=nonce`.
+    UserWithNonce,
+    /// `{{ user.email | beacon_identify(name=user.name, …) }}` / hash
+    /// arguments, with only the fields the user has.
+    EmailWithArguments,
+}
+
+/// The engines this workspace supports.
+pub const ENGINES: [&str; 3] = ["tera", "minijinja", "handlebars"];
+
+/// One engine of each kind, `beacon_identify` registered with one signer.
+pub struct Engines {
+    tera: tera::Tera,
+    minijinja: minijinja::Environment<'static>,
+    handlebars: handlebars::Handlebars<'static>,
+    added: std::collections::HashSet<String>,
+}
+
+/// The keyword arguments a user map turns into, in the email form.
+const ARGUMENT_FIELDS: [&str; 5] = ["name", "company", "jobTitle", "avatar", "attributes"];
+
+impl Engines {
+    /// The three engines with `beacon_identify` registered for `signer`.
+    pub fn new(signer: &Signer) -> Self {
+        let mut tera = tera::Tera::default();
+        helpscout_beacon_tera::register(&mut tera, signer.clone());
+        let mut minijinja = minijinja::Environment::new();
+        helpscout_beacon_minijinja::register(&mut minijinja, signer.clone());
+        let mut handlebars = handlebars::Handlebars::new();
+        handlebars.set_strict_mode(false);
+        helpscout_beacon_handlebars::register(&mut handlebars, signer.clone());
+        Engines {
+            tera,
+            minijinja,
+            handlebars,
+            added: Default::default(),
+        }
+    }
+
+    /// The name of the autoescaped `.html` template for `form` with the
+    /// argument fields `user` has, added to every engine on first use.
+    pub fn template_for(&mut self, form: Form, user: &Value) -> String {
+        let (jinja, handlebars) = templates(form, user);
+        let name = format!("{jinja}.html");
+        if self.added.insert(name.clone()) {
+            self.add_raw(&name, &jinja, &handlebars);
+        }
+        name
+    }
+
+    /// Adds hand-written templates: `jinja` to Tera and MiniJinja,
+    /// `handlebars` to Handlebars, each as `name`.
+    pub fn add_raw(&mut self, name: &str, jinja: &str, handlebars: &str) {
+        self.tera
+            .add_raw_template(name, jinja)
+            .expect("tera template");
+        self.minijinja
+            .add_template_owned(name.to_owned(), jinja.to_owned())
+            .expect("minijinja template");
+        self.handlebars
+            .register_template_string(name, handlebars)
+            .expect("handlebars template");
+    }
+
+    /// Renders template `name` with `context` in each engine, in the order
+    /// of [`ENGINES`]; an error as its message.
+    pub fn render(&self, name: &str, context: &Value) -> [Result<String, String>; 3] {
+        let tera = tera::Context::from_serialize(context)
+            .map_err(|e| e.to_string())
+            .and_then(|ctx| self.tera.render(name, &ctx).map_err(|e| e.to_string()));
+        let minijinja = self
+            .minijinja
+            .get_template(name)
+            .and_then(|t| t.render(minijinja::value::Serde(context)))
+            .map_err(|e| format!("{e:#}"));
+        let handlebars = self
+            .handlebars
+            .render(name, context)
+            .map_err(|e| e.to_string());
+        [tera, minijinja, handlebars]
+    }
+}
+
+/// The Tera/MiniJinja and the Handlebars template text for `form`.
+pub fn templates(form: Form, user: &Value) -> (String, String) {
+    match form {
+        Form::User => (
+            "{{ user | beacon_identify }}".to_owned(),
+            "{{beacon_identify user}}".to_owned(),
+        ),
+        Form::UserWithNonce => (
+            "{{ user | beacon_identify(nonce=nonce) }}".to_owned(),
+            "{{beacon_identify user nonce=nonce}}".to_owned(),
+        ),
+        Form::EmailWithArguments => {
+            let present: Vec<&str> = ARGUMENT_FIELDS
+                .into_iter()
+                .filter(|f| user.get(f).is_some_and(|v| !v.is_null()))
+                .collect();
+            let jinja_args: Vec<String> = present.iter().map(|f| format!("{f}=user.{f}")).collect();
+            let hbs_args: String = present.iter().map(|f| format!(" {f}=user.{f}")).collect();
+            let jinja = if jinja_args.is_empty() {
+                "{{ user.email | beacon_identify }}".to_owned()
+            } else {
+                format!(
+                    "{{{{ user.email | beacon_identify({}) }}}}",
+                    jinja_args.join(", ")
+                )
+            };
+            (
+                jinja,
+                format!("{{{{beacon_identify email=user.email{hbs_args}}}}}"),
+            )
+        }
+    }
+}
+
+/// The template context for a user map and a nonce.
+pub fn context(user: &Value, nonce: &str) -> Value {
+    let mut map = Map::new();
+    map.insert("user".into(), user.clone());
+    map.insert("nonce".into(), Value::String(nonce.into()));
+    Value::Object(map)
+}

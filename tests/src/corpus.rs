@@ -1,0 +1,161 @@
+//! The hostile corpus: strings that have broken script blocks, JavaScript
+//! strings and JSON encoders somewhere, and user maps built from them.
+
+use serde_json::{Value, json};
+
+/// Fragments, each a known way to break out of a script element, a JS
+/// string or a naive JSON encoder, or a character that encoders mishandle.
+pub const FRAGMENTS: &[&str] = &[
+    // HTML script-data states
+    "</script>",
+    "</script",
+    "</SCRIPT >",
+    "</ScRiPt/x>",
+    "</script\t",
+    "</script\n",
+    "<!--",
+    "-->",
+    "<!--<script>",
+    "<script>",
+    "<script src=//evil.example>",
+    "<\\/script>",
+    "]]>",
+    "<![CDATA[",
+    "<svg onload=alert(1)>",
+    "<img src=x onerror=alert(1)>",
+    "</style></title></textarea>",
+    "<!DOCTYPE html>",
+    "<?xml ?>",
+    // JavaScript strings and templates
+    "'",
+    "\"",
+    "`",
+    "${alert(1)}",
+    "\\",
+    "\\'",
+    "\\\"",
+    "\\u2028",
+    "\\x3c/script>",
+    "'); alert(1); ('",
+    "\"}); alert(1); ({\"",
+    "'}); alert(1); //",
+    "*/alert(1)/*",
+    "//",
+    "javascript:alert(1)",
+    // line terminators and whitespace
+    "\n",
+    "\r",
+    "\r\n",
+    "\t",
+    "\u{0b}",
+    "\u{0c}",
+    "\u{85}",
+    "\u{2028}",
+    "\u{2029}",
+    "\u{a0}",
+    "\u{3000}",
+    // NUL and control characters
+    "\0",
+    "\u{1}",
+    "\u{8}",
+    "\u{1b}[31m",
+    "\u{1f}",
+    "\u{7f}",
+    "\u{9f}",
+    // astral, combining, bidi, byte-order marks, noncharacters
+    "😀",
+    "𝕏𝔸",
+    "👩\u{200d}👩\u{200d}👧",
+    "e\u{301}\u{301}\u{301}",
+    "\u{200f}",
+    "\u{202e}gnp.exe",
+    "\u{2066}\u{2069}",
+    "\u{200b}",
+    "\u{feff}",
+    "\u{fffd}",
+    "\u{fffe}",
+    "\u{10ffff}",
+    "日本語",
+    "Ωμέγα",
+    "İı",
+    "ﬀ",
+    // HTML entities that must stay text
+    "&amp;",
+    "&lt;/script&gt;",
+    "&#x3C;",
+    "&",
+    "&&",
+];
+
+/// How a fragment is placed in a string.
+const WRAPPERS: [fn(&str) -> String; 8] = [
+    |f| f.to_owned(),
+    |f| format!("Jane {f} Doe"),
+    |f| format!("{f}{f}"),
+    |f| format!("{f}Jane"),
+    |f| format!("Jane{f}"),
+    |f| format!("\"{f}'"),
+    |f| format!("<{f}>"),
+    |f| format!("\\{f}\\"),
+];
+
+/// At least 500 distinct hostile strings, and the long ones at each limit.
+pub fn hostile_strings() -> Vec<String> {
+    let mut strings: Vec<String> = WRAPPERS
+        .iter()
+        .flat_map(|wrap| FRAGMENTS.iter().map(move |fragment| wrap(fragment)))
+        .collect();
+    for limit in [60, 80] {
+        for unit in ["a", "é", "😀", "<", "\u{2028}"] {
+            for len in [limit - 1, limit, limit + 1] {
+                strings.push(unit.repeat(len));
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    strings.retain(|s| seen.insert(s.clone()));
+    strings
+}
+
+/// Valid avatar URLs that still carry characters the escaper must handle.
+pub const AVATARS: &[&str] = &[
+    "https://example.com/a.png",
+    "https://example.com/a.png?s=80&d=mp",
+    "https://example.com/</script><script>alert(1)</script>.png",
+    "https://example.com/it's.png",
+    "http://example.com/<!--",
+    "https://example.com/a.png?q=\"quoted\"&r=\\",
+    "https://exämple.com/ü/😀.png",
+];
+
+/// User maps built from the hostile strings, every optional field absent
+/// and present, with custom attributes and keys that must be ignored. Each
+/// map is valid under the default policy.
+pub fn users() -> Vec<Value> {
+    hostile_strings()
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let email = format!("user{i}@example.com");
+            let avatar = AVATARS[i % AVATARS.len()];
+            match i % 8 {
+                0 => json!({"email": email, "name": s}),
+                1 => json!({"email": email, "company": s, "jobTitle": "CTO"}),
+                2 => json!({"email": email, "name": "Jane", "jobTitle": s}),
+                3 => json!({"email": format!("{s}+{i}@example.com"), "name": s}),
+                4 => json!({
+                    "email": email, "name": s, "company": s, "jobTitle": s, "avatar": avatar,
+                }),
+                5 => json!({
+                    "email": email,
+                    "attributes": {"note": s, "seats": i, "beta": i % 2 == 0, "ratio": 1.5, "z-last": -7},
+                }),
+                6 => json!({"email": email, "name": null, "avatar": avatar, "attributes": {"plan": s}}),
+                _ => json!({
+                    "email": s, "password_hash": s, "token": "tok_secret", "company": null,
+                    "attributes": null,
+                }),
+            }
+        })
+        .collect()
+}
