@@ -80,19 +80,26 @@ impl Engines {
     /// Renders template `name` with `context` in each engine, in the order
     /// of [`ENGINES`]; an error as its message.
     pub fn render(&self, name: &str, context: &Value) -> [Result<String, String>; 3] {
-        let tera = tera::Context::from_serialize(context)
-            .map_err(|e| e.to_string())
-            .and_then(|ctx| self.tera.render(name, &ctx).map_err(|e| e.to_string()));
-        let minijinja = self
-            .minijinja
-            .get_template(name)
-            .and_then(|t| t.render(minijinja::value::Serde(context)))
-            .map_err(|e| format!("{e:#}"));
-        let handlebars = self
-            .handlebars
-            .render(name, context)
-            .map_err(|e| e.to_string());
-        [tera, minijinja, handlebars]
+        [0, 1, 2].map(|engine| self.render_one(engine, name, context))
+    }
+
+    /// Renders template `name` with `context` in engine number `engine` of
+    /// [`ENGINES`]; an error as its message.
+    pub fn render_one(&self, engine: usize, name: &str, context: &Value) -> Result<String, String> {
+        match engine {
+            0 => tera::Context::from_serialize(context)
+                .and_then(|ctx| self.tera.render(name, &ctx))
+                .map_err(|e| e.to_string()),
+            1 => self
+                .minijinja
+                .get_template(name)
+                .and_then(|t| t.render(minijinja::value::Serde(context)))
+                .map_err(|e| format!("{e:#}")),
+            _ => self
+                .handlebars
+                .render(name, context)
+                .map_err(|e| e.to_string()),
+        }
     }
 }
 

@@ -1,0 +1,252 @@
+//! Each bad input of DESIGN.md, through each engine: that engine's render
+//! error, carrying the core's message word for word, and never the secret.
+
+use helpscout_beacon::{LimitPolicy, Signer};
+use helpscout_beacon_tests::Engines;
+use serde_json::{Value, json};
+
+const SECRET: &str = "engine-errors-Secret-9f2c";
+
+struct Case {
+    jinja: &'static str,
+    handlebars: &'static str,
+    context: Value,
+    policy: LimitPolicy,
+    message: String,
+}
+
+const USER: (&str, &str) = ("{{ user | beacon_identify }}", "{{beacon_identify user}}");
+
+fn user_case(user: Value, message: &str) -> Case {
+    Case {
+        jinja: USER.0,
+        handlebars: USER.1,
+        context: json!({ "user": user }),
+        policy: LimitPolicy::Truncate,
+        message: message.to_owned(),
+    }
+}
+
+const MISSING_EMAIL: &str = "email: required, but missing, null or undefined (pass a user with an email, or an email string)";
+const BAD_NONCE: &str = "nonce: must be one or more CSP nonce characters (A-Z a-z 0-9 + / = - _); pass the request's nonce or leave nonce out";
+
+fn missing_email() -> Case {
+    user_case(json!({"name": "Jane"}), MISSING_EMAIL)
+}
+fn null_email() -> Case {
+    user_case(json!({"email": null, "name": "Jane"}), MISSING_EMAIL)
+}
+fn undefined_user() -> Case {
+    Case {
+        context: json!({}),
+        ..user_case(Value::Null, MISSING_EMAIL)
+    }
+}
+fn null_user() -> Case {
+    user_case(Value::Null, MISSING_EMAIL)
+}
+fn null_email_string_form() -> Case {
+    Case {
+        jinja: "{{ user.email | beacon_identify(name=user.name) }}",
+        handlebars: "{{beacon_identify email=user.email name=user.name}}",
+        ..user_case(json!({"email": null, "name": "Jane"}), MISSING_EMAIL)
+    }
+}
+fn number_email() -> Case {
+    user_case(
+        json!({"email": 42}),
+        "email: must be a string, found a number",
+    )
+}
+fn empty_email() -> Case {
+    user_case(json!({"email": ""}), "email: must not be empty")
+}
+fn list_as_user() -> Case {
+    user_case(
+        json!(["a@b.c"]),
+        "email: must be a string, or a user map with an email, found a list",
+    )
+}
+fn list_as_name() -> Case {
+    user_case(
+        json!({"email": "a@b.c", "name": ["Jane"]}),
+        "name: must be a string, found a list",
+    )
+}
+fn map_as_company() -> Case {
+    user_case(
+        json!({"email": "a@b.c", "company": {"name": "Acme"}}),
+        "company: must be a string, found a map",
+    )
+}
+fn nested_map_as_attribute() -> Case {
+    user_case(
+        json!({"email": "a@b.c", "attributes": {"plan": {"tier": 1}}}),
+        r#"attributes["plan"]: must be a string, a number or a boolean, found a map"#,
+    )
+}
+fn avatar_not_http() -> Case {
+    user_case(
+        json!({"email": "a@b.c", "avatar": "javascript:alert(1)"}),
+        "avatar: must be an absolute http:// or https:// URL with a host and no spaces",
+    )
+}
+fn avatar_too_long() -> Case {
+    let avatar = format!("https://example.com/{}", "a".repeat(181));
+    user_case(
+        json!({"email": "a@b.c", "avatar": avatar}),
+        "avatar: at most 200 characters (Beacon drops longer values), found 201",
+    )
+}
+fn strict_name_too_long() -> Case {
+    Case {
+        policy: LimitPolicy::Strict,
+        ..user_case(
+            json!({"email": "a@b.c", "name": "n".repeat(81)}),
+            "name: at most 80 characters (Beacon drops longer values), found 81",
+        )
+    }
+}
+fn strict_job_title_too_long() -> Case {
+    Case {
+        policy: LimitPolicy::Strict,
+        ..user_case(
+            json!({"email": "a@b.c", "jobTitle": "j".repeat(61)}),
+            "jobTitle: at most 60 characters (Beacon drops longer values), found 61",
+        )
+    }
+}
+fn attribute_key_not_identifier() -> Case {
+    user_case(
+        json!({"email": "a@b.c", "attributes": {"a b": 1}}),
+        r#"attributes: key "a b" must be 1 to 64 ASCII letters, digits, '_' or '-'"#,
+    )
+}
+fn attribute_key_reserved() -> Case {
+    user_case(
+        json!({"email": "a@b.c", "attributes": {"signature": "forged"}}),
+        r#"attributes: key "signature" is a Beacon field name; set that field itself, or rename the attribute"#,
+    )
+}
+fn too_many_attributes() -> Case {
+    let attributes: serde_json::Map<String, Value> =
+        (0..31).map(|i| (format!("k{i}"), json!(i))).collect();
+    user_case(
+        json!({"email": "a@b.c", "attributes": attributes}),
+        "attributes: at most 30 custom attributes, found 31",
+    )
+}
+fn bad_nonce() -> Case {
+    Case {
+        jinja: "{{ user | beacon_identify(nonce=nonce) }}",
+        handlebars: "{{beacon_identify user nonce=nonce}}",
+        context: json!({"user": {"email": "a@b.c"}, "nonce": "\"><script>alert(1)</script>"}),
+        ..user_case(Value::Null, BAD_NONCE)
+    }
+}
+fn null_nonce() -> Case {
+    Case {
+        context: json!({"user": {"email": "a@b.c"}, "nonce": null}),
+        ..bad_nonce()
+    }
+}
+fn unknown_argument() -> Case {
+    Case {
+        jinja: r#"{{ user | beacon_identify(nonse="abc") }}"#,
+        handlebars: r#"{{beacon_identify user nonse="abc"}}"#,
+        ..user_case(
+            json!({"email": "a@b.c"}),
+            r#"beacon_identify: unknown argument "nonse" (it takes email, name, company, jobTitle, avatar, attributes and nonce)"#,
+        )
+    }
+}
+
+fn check(engine: usize, case: Case) {
+    let signer = Signer::new(SECRET).unwrap().with_policy(case.policy);
+    let mut engines = Engines::new(&signer);
+    engines.add_raw("page.html", case.jinja, case.handlebars);
+    let outcome = engines.render("page.html", &case.context)[engine].clone();
+    let error = match outcome {
+        Ok(output) => panic!("rendered {output:?} instead of failing"),
+        Err(error) => error,
+    };
+    assert!(
+        error.contains(&case.message),
+        "{error:?} does not carry {:?}",
+        case.message
+    );
+    assert!(
+        error.contains("beacon_identify"),
+        "{error:?} does not name the filter"
+    );
+    assert!(!error.contains(SECRET) && !error.contains("Secret-9f2c"));
+}
+
+macro_rules! per_engine {
+    ($($class:ident),* $(,)?) => {
+        mod tera {
+            $( #[test] fn $class() { super::check(0, super::$class()) } )*
+        }
+        mod minijinja {
+            $( #[test] fn $class() { super::check(1, super::$class()) } )*
+        }
+        mod handlebars {
+            $( #[test] fn $class() { super::check(2, super::$class()) } )*
+        }
+    };
+}
+
+per_engine!(
+    missing_email,
+    null_email,
+    undefined_user,
+    null_user,
+    null_email_string_form,
+    number_email,
+    empty_email,
+    list_as_user,
+    list_as_name,
+    map_as_company,
+    nested_map_as_attribute,
+    avatar_not_http,
+    avatar_too_long,
+    strict_name_too_long,
+    strict_job_title_too_long,
+    attribute_key_not_identifier,
+    attribute_key_reserved,
+    too_many_attributes,
+    bad_nonce,
+    null_nonce,
+    unknown_argument,
+);
+
+/// The error is the engine's own type, not a string: callers can match on it.
+#[test]
+fn errors_are_each_engines_own_type() {
+    let signer = Signer::new(SECRET).unwrap();
+    let context = json!({"user": {"name": "no email"}});
+
+    let mut tera = ::tera::Tera::default();
+    helpscout_beacon_tera::register(&mut tera, signer.clone());
+    tera.add_raw_template("t.html", USER.0).unwrap();
+    let ctx = ::tera::Context::from_serialize(&context).unwrap();
+    let error: ::tera::Error = tera.render("t.html", &ctx).unwrap_err();
+    assert!(format!("{error}").contains(MISSING_EMAIL));
+
+    let mut env = ::minijinja::Environment::new();
+    helpscout_beacon_minijinja::register(&mut env, signer.clone());
+    env.add_template("t.html", USER.0).unwrap();
+    let error: ::minijinja::Error = env
+        .get_template("t.html")
+        .unwrap()
+        .render(::minijinja::value::Serde(&context))
+        .unwrap_err();
+    assert_eq!(error.kind(), ::minijinja::ErrorKind::InvalidOperation);
+    assert!(error.to_string().contains(MISSING_EMAIL));
+
+    let mut hbs = ::handlebars::Handlebars::new();
+    helpscout_beacon_handlebars::register(&mut hbs, signer);
+    hbs.register_template_string("t.html", USER.1).unwrap();
+    let error: ::handlebars::RenderError = hbs.render("t.html", &context).unwrap_err();
+    assert!(error.to_string().contains(MISSING_EMAIL));
+}
