@@ -29,7 +29,7 @@ fn eight_threads_ten_thousand_renders_per_engine() {
     let name = engines.template_for(Form::User, &users[0]);
     let engines = Arc::new(engines);
 
-    for engine in 0..ENGINES.len() {
+    for (engine, engine_name) in ENGINES.iter().enumerate() {
         let handles: Vec<_> = (0..THREADS)
             .map(|t| {
                 let engines = Arc::clone(&engines);
@@ -46,6 +46,6 @@ fn eight_threads_ten_thousand_renders_per_engine() {
             })
             .collect();
         let total: usize = handles.into_iter().map(|h| h.join().unwrap()).sum();
-        assert_eq!(total, THREADS * RENDERS, "{}", ENGINES[engine]);
+        assert_eq!(total, THREADS * RENDERS, "{engine_name}");
     }
 }
