@@ -25,9 +25,25 @@ fn hmac_hex(secret: &str, email: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// The one call all four lines print (core, tera, minijinja, handlebars).
+fn the_call(stdout: &str) -> &str {
+    let lines: Vec<(&str, &str)> = stdout
+        .lines()
+        .map(|line| line.split_once(' ').expect("label and call"))
+        .collect();
+    let labels: Vec<&str> = lines.iter().map(|(label, _)| *label).collect();
+    assert_eq!(labels, ["core", "tera", "minijinja", "handlebars"]);
+    let call = lines[0].1.trim_start();
+    for (label, other) in &lines {
+        assert_eq!(other.trim_start(), call, "{label} differs");
+    }
+    call
+}
+
 fn signature_of(stdout: &str) -> &str {
-    let start = stdout.find(r#""signature":""#).expect("a signature") + 13;
-    &stdout[start..start + 64]
+    let call = the_call(stdout);
+    let start = call.find(r#""signature":""#).expect("a signature") + 13;
+    &call[start..start + 64]
 }
 
 #[test]
@@ -39,7 +55,8 @@ fn without_a_secret_it_uses_the_demo_key_and_says_so() {
         "{stderr}"
     );
     assert!(stderr.contains("embedded demo key"), "{stderr}");
-    assert!(stdout.starts_with(r#"window.Beacon('identify', {"name":"Jane O\u0027Doe \u003c/script\u003e","email":"jane.doe@example.com","#));
+    assert!(the_call(&stdout).starts_with(r#"window.Beacon('identify', {"name":"Jane O\u0027Doe \u003c/script\u003e","email":"jane.doe@example.com","company":"Acme \u0026 Co","jobTitle":"CTO","#));
+    assert!(!stdout.contains("argon2id"));
     assert_eq!(
         signature_of(&stdout),
         hmac_hex("demo-secret-not-for-production", "jane.doe@example.com")
