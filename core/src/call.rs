@@ -82,20 +82,25 @@ impl IdentifyCall {
     /// [`Error::InvalidNonce`] when the nonce is empty or has a character
     /// outside `A-Z a-z 0-9 + / = - _`.
     pub fn script_tag(&self, nonce: Option<&str>) -> Result<String, Error> {
-        let mut tag = String::with_capacity(self.text.len() + 40);
-        match nonce {
-            Some(nonce) => {
-                check_nonce(nonce)?;
-                tag.push_str("<script nonce=\"");
-                tag.push_str(nonce);
-                tag.push_str("\">");
-            }
-            None => tag.push_str("<script>"),
-        }
-        tag.push_str(&self.text);
-        tag.push_str("</script>");
-        Ok(tag)
+        script_element(&self.text, nonce)
     }
+}
+
+/// `text` in a `<script>` element, with a checked `nonce` attribute.
+fn script_element(text: &str, nonce: Option<&str>) -> Result<String, Error> {
+    let mut tag = String::with_capacity(text.len() + 40);
+    match nonce {
+        Some(nonce) => {
+            check_nonce(nonce)?;
+            tag.push_str("<script nonce=\"");
+            tag.push_str(nonce);
+            tag.push_str("\">");
+        }
+        None => tag.push_str("<script>"),
+    }
+    tag.push_str(text);
+    tag.push_str("</script>");
+    Ok(tag)
 }
 
 /// A nonce made only of these characters needs no escaping in an attribute.
@@ -126,5 +131,67 @@ impl AsRef<str> for IdentifyCall {
 impl From<IdentifyCall> for String {
     fn from(call: IdentifyCall) -> String {
         call.text
+    }
+}
+
+/// Beacon's `logout` call, which clears the identity from the browser: put
+/// it on the page a user lands on after signing out, so the next person at
+/// the same browser does not see their conversations.
+///
+/// ```
+/// use helpscout_beacon::LogoutCall;
+///
+/// assert_eq!(LogoutCall::new().to_string(), "window.Beacon('logout');");
+/// assert_eq!(
+///     LogoutCall::new().end_active_chat(true).to_string(),
+///     r#"window.Beacon('logout', {"endActiveChat":true});"#
+/// );
+/// assert_eq!(
+///     LogoutCall::new().script_tag(Some("n0nce"))?,
+///     r#"<script nonce="n0nce">window.Beacon('logout');</script>"#
+/// );
+/// # Ok::<(), helpscout_beacon::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LogoutCall {
+    end_active_chat: bool,
+}
+
+impl LogoutCall {
+    /// `window.Beacon('logout');`
+    pub fn new() -> Self {
+        LogoutCall::default()
+    }
+
+    /// Whether Beacon also ends a chat in progress (`endActiveChat`).
+    #[must_use]
+    pub fn end_active_chat(mut self, end: bool) -> Self {
+        self.end_active_chat = end;
+        self
+    }
+
+    /// The call's text.
+    pub fn as_str(&self) -> &'static str {
+        if self.end_active_chat {
+            r#"window.Beacon('logout', {"endActiveChat":true});"#
+        } else {
+            "window.Beacon('logout');"
+        }
+    }
+
+    /// The call wrapped in a `<script>` element, with a `nonce` attribute
+    /// when one is given.
+    ///
+    /// # Errors
+    /// [`Error::InvalidNonce`] when the nonce is empty or has a character
+    /// outside `A-Z a-z 0-9 + / = - _`.
+    pub fn script_tag(&self, nonce: Option<&str>) -> Result<String, Error> {
+        script_element(self.as_str(), nonce)
+    }
+}
+
+impl fmt::Display for LogoutCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }

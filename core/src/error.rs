@@ -27,6 +27,8 @@ pub enum Field {
     Attribute(String),
     /// The `nonce` of a `<script nonce="…">` tag.
     Nonce,
+    /// The `endActiveChat` option of `beacon_logout`.
+    EndActiveChat,
 }
 
 impl fmt::Display for Field {
@@ -41,6 +43,7 @@ impl fmt::Display for Field {
             // Debug quoting keeps a hostile key from forging log lines.
             Field::Attribute(key) => write!(f, "attributes[{key:?}]"),
             Field::Nonce => f.write_str("nonce"),
+            Field::EndActiveChat => f.write_str("endActiveChat"),
         }
     }
 }
@@ -110,9 +113,11 @@ pub enum Error {
     /// The CSP nonce is empty, `null`, or has a character outside
     /// `A-Z a-z 0-9 + / = - _`.
     InvalidNonce,
-    /// The template call has a keyword argument that `beacon_identify` does
-    /// not take.
+    /// The template call has a keyword argument that the filter, helper or
+    /// function does not take.
     UnknownArgument {
+        /// `beacon_identify` or `beacon_logout`.
+        function: &'static str,
         /// The argument's name.
         name: String,
     },
@@ -166,10 +171,13 @@ impl fmt::Display for Error {
             Error::InvalidNonce => f.write_str(
                 "nonce: must be one or more CSP nonce characters (A-Z a-z 0-9 + / = - _); pass the request's nonce or leave nonce out",
             ),
-            Error::UnknownArgument { name } => write!(
-                f,
-                "beacon_identify: unknown argument {name:?} (it takes email, name, company, jobTitle, avatar, attributes and nonce)"
-            ),
+            Error::UnknownArgument { function, name } => {
+                let takes = match *function {
+                    "beacon_logout" => "endActiveChat and nonce",
+                    _ => "email, name, company, jobTitle, avatar, attributes and nonce",
+                };
+                write!(f, "unknown argument {name:?} ({function} takes {takes})")
+            }
         }
     }
 }

@@ -191,7 +191,7 @@ pub(crate) enum Raw {
 }
 
 impl Raw {
-    fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Raw::Null => "null",
             Raw::Str(_) => "a string",
@@ -293,7 +293,25 @@ pub(crate) enum Key {
     Avatar,
     Attributes,
     Nonce,
+    EndActiveChat,
     Other(String),
+}
+
+impl Key {
+    /// The key as it was written, for an error message.
+    pub(crate) fn name(self) -> String {
+        match self {
+            Key::Email => "email".into(),
+            Key::Name => "name".into(),
+            Key::Company => "company".into(),
+            Key::JobTitle => "jobTitle".into(),
+            Key::Avatar => "avatar".into(),
+            Key::Attributes => "attributes".into(),
+            Key::Nonce => "nonce".into(),
+            Key::EndActiveChat => "endActiveChat".into(),
+            Key::Other(name) => name,
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Key {
@@ -314,6 +332,7 @@ impl<'de> Deserialize<'de> for Key {
                     "avatar" => Key::Avatar,
                     "attributes" => Key::Attributes,
                     "nonce" => Key::Nonce,
+                    "endActiveChat" | "end_active_chat" => Key::EndActiveChat,
                     other => Key::Other(other.to_owned()),
                 })
             }
@@ -437,8 +456,8 @@ impl Fields {
                     fields.attributes = Some(map.next_value::<Attributes>()?.0);
                 }
                 Key::Nonce => fields.nonce = Some(map.next_value()?),
-                Key::Other(name) => {
-                    other(name).map_err(de::Error::custom)?;
+                key @ (Key::EndActiveChat | Key::Other(_)) => {
+                    other(key.name()).map_err(de::Error::custom)?;
                     map.next_value::<IgnoredAny>()?;
                 }
             }

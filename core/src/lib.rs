@@ -44,7 +44,7 @@ mod signer;
 pub mod template;
 mod validate;
 
-pub use call::IdentifyCall;
+pub use call::{IdentifyCall, LogoutCall};
 pub use error::{Error, Field};
 pub use identity::{AttributeValue, Identity};
 pub use signer::{SECRET_ENV_VAR, Signature, Signer};

@@ -19,8 +19,9 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
+use crate::call::LogoutCall;
 use crate::error::{Error, Field};
-use crate::identity::{Fields, Identity, Raw};
+use crate::identity::{Fields, Identity, Key, Raw};
 use crate::signer::Signer;
 
 /// The keyword (Tera, MiniJinja) or hash (Handlebars) arguments of
@@ -89,14 +90,13 @@ impl<'de> Deserialize<'de> for TemplateArgs {
                 Ok(TemplateArgs::default())
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TemplateArgs, A::Error> {
-                let fields = Fields::read_map(map, |name| Err(Error::UnknownArgument { name }))?;
-                let nonce = match fields.nonce {
-                    None => None,
-                    Some(Raw::Null) => return Err(de::Error::custom(Error::InvalidNonce)),
-                    Some(raw) => raw
-                        .into_optional_string(Field::Nonce)
-                        .map_err(de::Error::custom)?,
-                };
+                let fields = Fields::read_map(map, |name| {
+                    Err(Error::UnknownArgument {
+                        function: "beacon_identify",
+                        name,
+                    })
+                })?;
+                let nonce = fields.nonce.map(nonce).transpose()?;
                 Ok(TemplateArgs {
                     has_email: fields.email.is_some(),
                     fields: Identity {
@@ -132,5 +132,89 @@ pub fn render(
     match nonce {
         Some(nonce) => call.script_tag(Some(&nonce)),
         None => Ok(call.into_string()),
+    }
+}
+
+/// The keyword (Tera, MiniJinja) or hash (Handlebars) arguments of
+/// `beacon_logout`: `endActiveChat` (a boolean; `null` is `false`) and
+/// `nonce`, as for [`TemplateArgs`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogoutArgs {
+    end_active_chat: bool,
+    nonce: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for LogoutArgs {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ArgsVisitor;
+        impl<'de> Visitor<'de> for ArgsVisitor {
+            type Value = LogoutArgs;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("keyword arguments")
+            }
+            fn visit_unit<E>(self) -> Result<LogoutArgs, E> {
+                Ok(LogoutArgs::default())
+            }
+            fn visit_none<E>(self) -> Result<LogoutArgs, E> {
+                Ok(LogoutArgs::default())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LogoutArgs, A::Error> {
+                let mut args = LogoutArgs::default();
+                while let Some(key) = map.next_key::<Key>()? {
+                    match key {
+                        Key::Nonce => args.nonce = Some(nonce(map.next_value()?)?),
+                        Key::EndActiveChat => {
+                            args.end_active_chat = match map.next_value()? {
+                                Raw::Null => false,
+                                Raw::Bool(end) => end,
+                                other => {
+                                    return Err(de::Error::custom(Error::WrongType {
+                                        field: Field::EndActiveChat,
+                                        expected: "a boolean",
+                                        found: other.kind(),
+                                    }));
+                                }
+                            }
+                        }
+                        other => {
+                            return Err(de::Error::custom(Error::UnknownArgument {
+                                function: "beacon_logout",
+                                name: other.name(),
+                            }));
+                        }
+                    }
+                }
+                Ok(args)
+            }
+        }
+        deserializer.deserialize_map(ArgsVisitor)
+    }
+}
+
+/// A given nonce: a string; `null` almost always means a missing context
+/// variable, and a script without its nonce would be blocked by the CSP.
+fn nonce<E: de::Error>(raw: Raw) -> Result<String, E> {
+    match raw {
+        Raw::Null => Err(de::Error::custom(Error::InvalidNonce)),
+        Raw::Str(nonce) => Ok(nonce),
+        other => Err(de::Error::custom(Error::WrongType {
+            field: Field::Nonce,
+            expected: "a string",
+            found: other.kind(),
+        })),
+    }
+}
+
+/// Everything `beacon_logout` does, in every engine: the logout call,
+/// wrapped in `<script nonce="…">` when a nonce was given.
+///
+/// # Errors
+/// [`Error::InvalidNonce`] for a nonce with a character outside
+/// `A-Z a-z 0-9 + / = - _`.
+pub fn render_logout(args: LogoutArgs) -> Result<String, Error> {
+    let call = LogoutCall::new().end_active_chat(args.end_active_chat);
+    match args.nonce {
+        Some(nonce) => call.script_tag(Some(&nonce)),
+        None => Ok(call.as_str().to_owned()),
     }
 }

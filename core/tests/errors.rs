@@ -393,7 +393,7 @@ fn bad_template_arguments() {
     );
     assert_eq!(
         args_error(json!({"nonse": "abc"})),
-        r#"beacon_identify: unknown argument "nonse" (it takes email, name, company, jobTitle, avatar, attributes and nonce)"#
+        r#"unknown argument "nonse" (beacon_identify takes email, name, company, jobTitle, avatar, attributes and nonce)"#
     );
     assert_eq!(
         args_error(json!({"name": {"first": "Jane"}})),
@@ -485,4 +485,59 @@ fn the_secret_never_shows() {
         assert!(!text.contains(&hex_secret), "hex secret in {text}");
         assert!(!text.contains("s3cr3t"), "part of the secret in {text}");
     }
+}
+
+fn logout_args_error(args: Value) -> String {
+    match serde_json::from_value::<template::LogoutArgs>(args.clone()) {
+        Ok(args) => panic!("{args:?} accepted"),
+        Err(error) => error.to_string(),
+    }
+}
+
+#[test]
+fn bad_logout_arguments() {
+    assert_eq!(
+        logout_args_error(json!({"endActiveChat": "yes"})),
+        "endActiveChat: must be a boolean, found a string"
+    );
+    assert_eq!(
+        logout_args_error(json!({"nonce": null})),
+        Error::InvalidNonce.to_string()
+    );
+    assert_eq!(
+        logout_args_error(json!({"email": "a@b.c"})),
+        r#"unknown argument "email" (beacon_logout takes endActiveChat and nonce)"#
+    );
+    assert_eq!(
+        logout_args_error(json!({"endActiveChats": true})),
+        r#"unknown argument "endActiveChats" (beacon_logout takes endActiveChat and nonce)"#
+    );
+    let args: template::LogoutArgs = serde_json::from_value(json!({"nonce": "a b"})).unwrap();
+    assert_eq!(
+        template::render_logout(args).unwrap_err(),
+        Error::InvalidNonce
+    );
+}
+
+#[test]
+fn logout_calls() {
+    let render =
+        |args: Value| template::render_logout(serde_json::from_value(args).unwrap()).unwrap();
+    assert_eq!(render(json!({})), "window.Beacon('logout');");
+    assert_eq!(
+        render(json!({"endActiveChat": false})),
+        "window.Beacon('logout');"
+    );
+    assert_eq!(
+        render(json!({"endActiveChat": null})),
+        "window.Beacon('logout');"
+    );
+    assert_eq!(
+        render(json!({"endActiveChat": true})),
+        r#"window.Beacon('logout', {"endActiveChat":true});"#
+    );
+    assert_eq!(
+        render(json!({"end_active_chat": true, "nonce": "abc="})),
+        r#"<script nonce="abc=">window.Beacon('logout', {"endActiveChat":true});</script>"#
+    );
 }

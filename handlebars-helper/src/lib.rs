@@ -30,6 +30,11 @@
 //! {{beacon_identify email=user.email name=user.name}}
 //! ```
 //!
+//! On the page after sign-out, `beacon_logout` clears the identity from the
+//! browser: `{{beacon_logout}}` emits `window.Beacon('logout');`, and
+//! `{{beacon_logout endActiveChat=true nonce=csp_nonce}}` a whole
+//! `<script nonce="…">` element that also ends a chat in progress.
+//!
 //! The output is written as it is (helpers' output is not escaped); bad
 //! input is a render error carrying the core's message.
 #![forbid(unsafe_code)]
@@ -38,14 +43,24 @@
 use handlebars::{
     Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderErrorReason,
 };
-use helpscout_beacon::template::{self, TemplateArgs};
+use helpscout_beacon::template::{self, LogoutArgs, TemplateArgs};
 use helpscout_beacon::{Identity, Signer};
 use serde::Deserialize;
 use serde::de::value::MapDeserializer;
 
-/// Registers the `beacon_identify` helper, signing with `signer`.
+/// Registers the `beacon_identify` helper, signing with `signer`, and the
+/// `beacon_logout` helper.
 pub fn register(handlebars: &mut Handlebars<'_>, signer: Signer) {
     handlebars.register_helper("beacon_identify", Box::new(BeaconIdentify(signer)));
+    handlebars.register_helper("beacon_logout", Box::new(BeaconLogout));
+}
+
+/// The hash arguments, as a deserializer that copies nothing.
+fn hash<'a>(
+    h: &'a Helper<'_>,
+) -> MapDeserializer<'a, impl Iterator<Item = (&'a str, &'a serde_json::Value)>, serde_json::Error>
+{
+    MapDeserializer::new(h.hash().iter().map(|(key, value)| (*key, value.value())))
 }
 
 struct BeaconIdentify(Signer);
@@ -60,23 +75,45 @@ impl HelperDef for BeaconIdentify {
         out: &mut dyn Output,
     ) -> HelperResult {
         if h.params().len() > 1 {
-            return Err(message("takes one user or email parameter, and hash arguments").into());
+            return Err(failed(IDENTIFY)("takes one user or email parameter").into());
         }
         let input = h
             .param(0)
             .map(|param| Option::<Identity>::deserialize(param.value()))
             .transpose()
-            .map_err(message)?
+            .map_err(failed(IDENTIFY))?
             .flatten();
-        let hash = h.hash().iter().map(|(key, value)| (*key, value.value()));
-        let args = TemplateArgs::deserialize(MapDeserializer::<_, serde_json::Error>::new(hash))
-            .map_err(message)?;
-        let html = template::render(&self.0, input, args).map_err(message)?;
+        let args = TemplateArgs::deserialize(hash(h)).map_err(failed(IDENTIFY))?;
+        let html = template::render(&self.0, input, args).map_err(failed(IDENTIFY))?;
         out.write(&html)?;
         Ok(())
     }
 }
 
-fn message(error: impl std::fmt::Display) -> RenderErrorReason {
-    RenderErrorReason::Other(format!("beacon_identify: {error}"))
+struct BeaconLogout;
+
+impl HelperDef for BeaconLogout {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        if !h.params().is_empty() {
+            return Err(failed(LOGOUT)("takes only hash arguments").into());
+        }
+        let args = LogoutArgs::deserialize(hash(h)).map_err(failed(LOGOUT))?;
+        out.write(&template::render_logout(args).map_err(failed(LOGOUT))?)?;
+        Ok(())
+    }
+}
+
+const IDENTIFY: &str = "beacon_identify";
+const LOGOUT: &str = "beacon_logout";
+
+/// The function's name and the core's own message, as Handlebars' error.
+fn failed<E: std::fmt::Display>(function: &'static str) -> impl Fn(E) -> RenderErrorReason {
+    move |error| RenderErrorReason::Other(format!("{function}: {error}"))
 }

@@ -31,35 +31,60 @@
 //! {{ user.email | beacon_identify(name=user.name) }}
 //! ```
 //!
+//! On the page after sign-out, `beacon_logout` clears the identity from the
+//! browser: `{{ beacon_logout() }}` emits `window.Beacon('logout');`, and
+//! `{{ beacon_logout(endActiveChat=true, nonce=csp_nonce) }}` a whole
+//! `<script nonce="…">` element that also ends a chat in progress.
+//!
 //! The output is marked safe, so autoescaping leaves it as it is; bad input
 //! is a render error carrying the core's message.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-use helpscout_beacon::template::{self, TemplateArgs};
+use helpscout_beacon::template::{self, LogoutArgs, TemplateArgs};
 use helpscout_beacon::{Identity, Signer};
 use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, Error, ErrorKind};
 use serde::Deserialize;
 
-/// Registers the `beacon_identify` filter, signing with `signer`.
+/// Registers the `beacon_identify` filter, signing with `signer`, and the
+/// `beacon_logout` function.
 pub fn register(env: &mut Environment<'_>, signer: Signer) {
+    env.add_function("beacon_logout", |kwargs: Kwargs| -> Result<Value, Error> {
+        let args = LogoutArgs::deserialize(Value::from(kwargs))
+            .map_err(core_message)
+            .map_err(failed(LOGOUT))?;
+        let html = template::render_logout(args).map_err(failed(LOGOUT))?;
+        Ok(Value::from_safe_string(html))
+    });
     env.add_filter(
         "beacon_identify",
         move |value: &Value, kwargs: Kwargs| -> Result<Value, Error> {
-            let input = Option::<Identity>::deserialize(value).map_err(message)?;
-            let args = TemplateArgs::deserialize(Value::from(kwargs)).map_err(message)?;
-            let html = template::render(&signer, input, args).map_err(message)?;
+            let input = Option::<Identity>::deserialize(value)
+                .map_err(core_message)
+                .map_err(failed(IDENTIFY))?;
+            let args = TemplateArgs::deserialize(Value::from(kwargs))
+                .map_err(core_message)
+                .map_err(failed(IDENTIFY))?;
+            let html = template::render(&signer, input, args).map_err(failed(IDENTIFY))?;
             Ok(Value::from_safe_string(html))
         },
     );
 }
 
-/// MiniJinja labels serde's errors "cannot deserialize"; the core's own
-/// message is what the template author needs.
-fn message(error: impl std::fmt::Display) -> Error {
-    Error::new(
-        ErrorKind::InvalidOperation,
-        format!("beacon_identify: {error}"),
-    )
+const IDENTIFY: &str = "beacon_identify";
+const LOGOUT: &str = "beacon_logout";
+
+/// What the template author needs: the function's name and the core's own
+/// message.
+fn failed<E: std::fmt::Display>(function: &'static str) -> impl Fn(E) -> Error {
+    move |error| Error::new(ErrorKind::InvalidOperation, format!("{function}: {error}"))
+}
+
+/// The core's message inside MiniJinja's serde error, without the "cannot
+/// deserialize" MiniJinja puts in front of it.
+fn core_message(error: Error) -> String {
+    error
+        .detail()
+        .map_or_else(|| error.to_string(), str::to_owned)
 }

@@ -31,31 +31,57 @@
 //! {{ user.email | beacon_identify(name=user.name) }}
 //! ```
 //!
+//! On the page after sign-out, `beacon_logout` clears the identity from the
+//! browser: `{{ beacon_logout() }}` emits `window.Beacon('logout');`, and
+//! `{{ beacon_logout(endActiveChat=true, nonce=csp_nonce) }}` a whole
+//! `<script nonce="…">` element that also ends a chat in progress.
+//!
 //! The output is marked safe, so autoescaping leaves it as it is; bad input
 //! is a render error carrying the core's message.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-use helpscout_beacon::template::{self, TemplateArgs};
+use helpscout_beacon::template::{self, LogoutArgs, TemplateArgs};
 use helpscout_beacon::{Identity, Signer};
 use serde::Deserialize;
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
-/// Registers the `beacon_identify` filter, signing with `signer`.
+/// Registers the `beacon_identify` filter, signing with `signer`, and the
+/// `beacon_logout` function.
 pub fn register(tera: &mut Tera, signer: Signer) {
+    tera.register_function(
+        "beacon_logout",
+        |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let args = kwargs.deserialize::<LogoutArgs>().map_err(failed(LOGOUT))?;
+            let html = template::render_logout(args).map_err(failed(LOGOUT))?;
+            Ok(Value::safe_string(&html))
+        },
+    );
     tera.register_filter(
         "beacon_identify",
         move |value: &Value, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let input = Option::<Identity>::deserialize(value).map_err(message)?;
-            let args = kwargs.deserialize::<TemplateArgs>().map_err(message)?;
-            let html = template::render(&signer, input, args).map_err(message)?;
+            let input = Option::<Identity>::deserialize(value).map_err(failed(IDENTIFY))?;
+            let args = kwargs
+                .deserialize::<TemplateArgs>()
+                .map_err(failed(IDENTIFY))?;
+            let html = template::render(&signer, input, args).map_err(failed(IDENTIFY))?;
             Ok(Value::safe_string(&html))
         },
     );
 }
 
-/// Tera's errors wrap serde's in "deserialization failed"; the core's own
-/// message is what the template author needs.
-fn message(error: impl std::fmt::Display) -> tera::Error {
-    tera::Error::message(format!("beacon_identify: {error}"))
+const IDENTIFY: &str = "beacon_identify";
+const LOGOUT: &str = "beacon_logout";
+
+/// What the template author needs is the function's name and the core's own
+/// message, without the "deserialization failed" that Tera's serde errors
+/// put in front of it.
+fn failed<E: std::fmt::Display>(function: &'static str) -> impl Fn(E) -> tera::Error {
+    move |error| {
+        let error = error.to_string();
+        let core = error
+            .strip_prefix("deserialization failed: ")
+            .unwrap_or(&error);
+        tera::Error::message(format!("{function}: {core}"))
+    }
 }

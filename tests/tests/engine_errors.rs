@@ -156,7 +156,7 @@ fn unknown_argument() -> Case {
         handlebars: r#"{{beacon_identify user nonse="abc"}}"#,
         ..user_case(
             json!({"email": "a@b.c"}),
-            r#"beacon_identify: unknown argument "nonse" (it takes email, name, company, jobTitle, avatar, attributes and nonce)"#,
+            r#"unknown argument "nonse" (beacon_identify takes email, name, company, jobTitle, avatar, attributes and nonce)"#,
         )
     }
 }
