@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::error::Error;
-use crate::json::{SignedPayload, write_json};
+use crate::json::write_identify_object;
 use crate::signer::Signature;
 use crate::validate::Payload;
 
@@ -30,13 +30,7 @@ impl IdentifyCall {
             PREFIX.len() + SUFFIX.len() + 160 + 4 * payload.attributes.len() + payload.text_len();
         let mut out = Vec::with_capacity(capacity);
         out.extend_from_slice(PREFIX.as_bytes());
-        write_json(
-            &mut out,
-            &SignedPayload {
-                payload,
-                signature: signature.as_str(),
-            },
-        );
+        write_identify_object(&mut out, payload, signature.as_str());
         out.extend_from_slice(SUFFIX.as_bytes());
         let text = String::from_utf8(out).unwrap_or_else(|e| {
             // serde_json writes UTF-8 from UTF-8; lossless either way.
