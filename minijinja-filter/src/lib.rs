@@ -38,53 +38,25 @@
 //!
 //! The output is marked safe, so autoescaping leaves it as it is; bad input
 //! is a render error carrying the core's message.
+//!
+//! MiniJinja 2 is supported too, for apps on `rocket_dyn_templates`,
+//! `axum-template` and other integrations that have not moved to MiniJinja
+//! 3: enable the `minijinja2` feature and call [`minijinja2::register`] (the
+//! `minijinja3` feature, on by default, can be turned off).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-use helpscout_beacon::template::{self, LogoutArgs, TemplateArgs};
-use helpscout_beacon::{Identity, Signer};
-use minijinja::value::{Kwargs, Value};
-use minijinja::{Environment, Error, ErrorKind};
-use serde::Deserialize;
+#[cfg(any(feature = "minijinja2", feature = "minijinja3"))]
+mod adapter;
+#[cfg(feature = "minijinja2")]
+pub mod minijinja2;
+#[cfg(feature = "minijinja3")]
+mod minijinja3;
 
-/// Registers the `beacon_identify` filter, signing with `signer`, and the
-/// `beacon_logout` function.
-pub fn register(env: &mut Environment<'_>, signer: Signer) {
-    env.add_function("beacon_logout", |kwargs: Kwargs| -> Result<Value, Error> {
-        let args = LogoutArgs::deserialize(Value::from(kwargs))
-            .map_err(core_message)
-            .map_err(failed(LOGOUT))?;
-        let html = template::render_logout(args).map_err(failed(LOGOUT))?;
-        Ok(Value::from_safe_string(html))
-    });
-    env.add_filter(
-        "beacon_identify",
-        move |value: &Value, kwargs: Kwargs| -> Result<Value, Error> {
-            let input = Option::<Identity>::deserialize(value)
-                .map_err(core_message)
-                .map_err(failed(IDENTIFY))?;
-            let args = TemplateArgs::deserialize(Value::from(kwargs))
-                .map_err(core_message)
-                .map_err(failed(IDENTIFY))?;
-            let html = template::render(&signer, input, args).map_err(failed(IDENTIFY))?;
-            Ok(Value::from_safe_string(html))
-        },
-    );
-}
+#[cfg(feature = "minijinja3")]
+pub use minijinja3::register;
 
+#[cfg(any(feature = "minijinja2", feature = "minijinja3"))]
 const IDENTIFY: &str = "beacon_identify";
+#[cfg(any(feature = "minijinja2", feature = "minijinja3"))]
 const LOGOUT: &str = "beacon_logout";
-
-/// What the template author needs: the function's name and the core's own
-/// message.
-fn failed<E: std::fmt::Display>(function: &'static str) -> impl Fn(E) -> Error {
-    move |error| Error::new(ErrorKind::InvalidOperation, format!("{function}: {error}"))
-}
-
-/// The core's message inside MiniJinja's serde error, without the "cannot
-/// deserialize" MiniJinja puts in front of it.
-fn core_message(error: Error) -> String {
-    error
-        .detail()
-        .map_or_else(|| error.to_string(), str::to_owned)
-}

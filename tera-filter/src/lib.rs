@@ -38,50 +38,35 @@
 //!
 //! The output is marked safe, so autoescaping leaves it as it is; bad input
 //! is a render error carrying the core's message.
+//!
+//! Tera 1 is supported too, for apps on `rocket_dyn_templates` and other
+//! framework integrations that have not moved to Tera 2: enable the `tera1`
+//! feature and call [`tera1::register`] (the `tera2` feature, on by default,
+//! can be turned off).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-use helpscout_beacon::template::{self, LogoutArgs, TemplateArgs};
-use helpscout_beacon::{Identity, Signer};
-use serde::Deserialize;
-use tera::{Kwargs, State, Tera, TeraResult, Value};
+#[cfg(feature = "tera1")]
+pub mod tera1;
+#[cfg(feature = "tera2")]
+mod tera2;
 
-/// Registers the `beacon_identify` filter, signing with `signer`, and the
-/// `beacon_logout` function.
-pub fn register(tera: &mut Tera, signer: Signer) {
-    tera.register_function(
-        "beacon_logout",
-        |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let args = kwargs.deserialize::<LogoutArgs>().map_err(failed(LOGOUT))?;
-            let html = template::render_logout(args).map_err(failed(LOGOUT))?;
-            Ok(Value::safe_string(&html))
-        },
-    );
-    tera.register_filter(
-        "beacon_identify",
-        move |value: &Value, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let input = Option::<Identity>::deserialize(value).map_err(failed(IDENTIFY))?;
-            let args = kwargs
-                .deserialize::<TemplateArgs>()
-                .map_err(failed(IDENTIFY))?;
-            let html = template::render(&signer, input, args).map_err(failed(IDENTIFY))?;
-            Ok(Value::safe_string(&html))
-        },
-    );
-}
+#[cfg(feature = "tera2")]
+pub use tera2::register;
 
+#[cfg(any(feature = "tera1", feature = "tera2"))]
 const IDENTIFY: &str = "beacon_identify";
+#[cfg(any(feature = "tera1", feature = "tera2"))]
 const LOGOUT: &str = "beacon_logout";
 
-/// What the template author needs is the function's name and the core's own
-/// message, without the "deserialization failed" that Tera's serde errors
+/// What the template author needs: the function's name and the core's own
+/// message, without the "deserialization failed" that Tera 2's serde errors
 /// put in front of it.
-fn failed<E: std::fmt::Display>(function: &'static str) -> impl Fn(E) -> tera::Error {
-    move |error| {
-        let error = error.to_string();
-        let core = error
-            .strip_prefix("deserialization failed: ")
-            .unwrap_or(&error);
-        tera::Error::message(format!("{function}: {core}"))
-    }
+#[cfg(any(feature = "tera1", feature = "tera2"))]
+fn core_message(function: &str, error: impl std::fmt::Display) -> String {
+    let error = error.to_string();
+    let core = error
+        .strip_prefix("deserialization failed: ")
+        .unwrap_or(&error);
+    format!("{function}: {core}")
 }
