@@ -1,0 +1,247 @@
+//! Rocket 0.5 + `rocket_dyn_templates`: the Beacon adapters on the engine
+//! majors that Rocket's template support still ships, Tera 1 and MiniJinja 2,
+//! side by side in one app, under a nonce-based Content Security Policy.
+//!
+//! - `GET /tera` renders `templates/tera/page.html.tera` with Tera 1,
+//! - `GET /minijinja` renders `templates/minijinja/page.html.j2` with
+//!   MiniJinja 2: the same signed-in page, the same identify call;
+//! - `GET /signed-out` renders `templates/tera/signed-out.html.tera`, which
+//!   clears the identity from the browser with `beacon_logout`.
+//!
+//! Run `cargo run -p rocket-older-majors -- 8080` (or `PORT=8080`; port 0
+//! picks a free one) and open the address it prints.
+//!
+//! - The secret comes from `HELPSCOUT_BEACON_SECRET` and reaches the filters
+//!   at registration, in `Template::custom`, never through the template
+//!   context: a template can ask for a signature, but has no way to print the
+//!   key.
+//! - Every response gets a fresh CSP nonce, used by both the Beacon loader and
+//!   the identify (or logout) call. Scripts without it do not run, so markup
+//!   injected anywhere else in the page cannot execute.
+
+use std::net::Ipv4Addr;
+use std::process::ExitCode;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use helpscout_beacon::{SECRET_ENV_VAR, Signer};
+use rocket::config::{Config, LogLevel};
+use rocket::error::ErrorKind;
+use rocket::fairing::AdHoc;
+use rocket::figment::Figment;
+use rocket::http::{Header, Status};
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::{Responder, get, routes};
+use rocket_dyn_templates::{Template, context};
+use serde::Serialize;
+
+/// Only for trying the example: Beacon rejects signatures made with it.
+const DEMO_SECRET: &str = "demo-secret-not-for-production";
+
+/// Rocket finds templates here, by name without the extensions: the engine
+/// comes from the last one (`.tera`, `.j2`), the Content-Type and the
+/// autoescaping from the one before (`.html`). An absolute path, so that
+/// `cargo run` works from any directory. `page.html.tera` and `page.html.j2`
+/// side by side would both be named `page`, and Rocket would keep only one:
+/// hence a folder per engine.
+const TEMPLATE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+
+/// The app's own user record. The filter reads Beacon's fields (`email`,
+/// `name`, `company`, `job_title`, …) and ignores every other one, so the
+/// whole record can go into the template: `password_hash` never reaches the
+/// page.
+#[derive(Serialize)]
+struct User {
+    id: u64,
+    email: &'static str,
+    name: &'static str,
+    company: &'static str,
+    job_title: &'static str,
+    password_hash: &'static str,
+}
+
+/// Stands in for the session lookup of a real app.
+fn signed_in_user() -> User {
+    User {
+        id: 42,
+        email: "jane.doe@example.com",
+        name: "Jane O'Doe",
+        company: "Acme & Co",
+        job_title: "CTO",
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$never-on-the-page",
+    }
+}
+
+/// The signer for `HELPSCOUT_BEACON_SECRET`, made once at startup. When the
+/// variable is unset: the embedded demo key, and a notice on stderr. When it
+/// is set but unusable (empty, padded with whitespace): an error, never a
+/// silent fallback to the demo key.
+fn signer() -> Result<Signer, helpscout_beacon::Error> {
+    if std::env::var_os(SECRET_ENV_VAR).is_some() {
+        return Signer::from_env();
+    }
+    eprintln!(
+        "note: {SECRET_ENV_VAR} is not set, so this signs with the embedded demo key; \
+         Beacon will reject these signatures. Set {SECRET_ENV_VAR} to your Beacon's \
+         Secure Mode secret to get real ones."
+    );
+    Signer::new(DEMO_SECRET)
+}
+
+/// The port from the first argument, else `PORT`, else 3000.
+fn port() -> Result<u16, String> {
+    match std::env::args()
+        .nth(1)
+        .or_else(|| std::env::var("PORT").ok())
+    {
+        None => Ok(3000),
+        Some(port) => port.parse().map_err(|_| format!("not a port: {port:?}")),
+    }
+}
+
+/// 16 random bytes from the OS, as unpadded base64url. CSP accepts either
+/// base64 alphabet; this one has no `/`, `+` or `=`, which HTML autoescaping
+/// would turn into entities in the loader's `nonce="…"` attribute.
+fn csp_nonce() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// Only scripts carrying this response's nonce, and the Beacon script that
+/// the loader inserts from beacon-v2.helpscout.net, may run; no
+/// `'unsafe-inline'`. There is no `default-src`, so Beacon's API calls,
+/// styles, fonts, images and frames are not restricted: a policy that adds
+/// `default-src` must allow the hosts in Help Scout's "CSP Settings for
+/// Beacon" article (connect-src beaconapi.helpscout.net, chatapi.helpscout.net,
+/// wss://*.pusher.com, …). That article's strict-CSP recipe also allows
+/// `'unsafe-eval'`: add it if the browser console reports Beacon's eval blocked.
+fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "script-src 'nonce-{nonce}' https://beacon-v2.helpscout.net; \
+         object-src 'none'; base-uri 'none'"
+    )
+}
+
+/// A request guard: this request's CSP nonce, fresh from the OS.
+struct CspNonce(String);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for CspNonce {
+    type Error = getrandom::Error;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        match csp_nonce() {
+            Ok(nonce) => Outcome::Success(CspNonce(nonce)),
+            Err(error) => {
+                eprintln!("error: {} {}: {error}", request.method(), request.uri());
+                Outcome::Error((Status::InternalServerError, error))
+            }
+        }
+    }
+}
+
+impl CspNonce {
+    /// The template named `name`, rendered with `context` (which hands this
+    /// nonce to the template as `csp_nonce`), under the CSP for this nonce.
+    fn page(&self, name: &'static str, context: impl Serialize) -> NoncedPage {
+        NoncedPage {
+            template: Template::render(name, context),
+            csp: Header::new("Content-Security-Policy", content_security_policy(&self.0)),
+            // A cached copy would replay the nonce.
+            cache_control: Header::new("Cache-Control", "no-store"),
+        }
+    }
+}
+
+/// A rendered page with the headers that go with its nonce. A render error
+/// is a 500, logged by Rocket (the core's errors name the field and the rule,
+/// never the key).
+#[derive(Responder)]
+struct NoncedPage {
+    template: Template,
+    csp: Header<'static>,
+    cache_control: Header<'static>,
+}
+
+/// The signed-in page, rendered by Tera 1.
+#[get("/tera")]
+fn tera_page(nonce: CspNonce) -> NoncedPage {
+    let user = signed_in_user();
+    nonce.page("tera/page", context! { user: &user, csp_nonce: &nonce.0 })
+}
+
+/// The same signed-in page, rendered by MiniJinja 2.
+#[get("/minijinja")]
+fn minijinja_page(nonce: CspNonce) -> NoncedPage {
+    let user = signed_in_user();
+    nonce.page(
+        "minijinja/page",
+        context! { user: &user, csp_nonce: &nonce.0 },
+    )
+}
+
+/// Where a user lands after signing out: Beacon forgets the identity.
+#[get("/signed-out")]
+fn signed_out(nonce: CspNonce) -> NoncedPage {
+    nonce.page("tera/signed-out", context! { csp_nonce: &nonce.0 })
+}
+
+/// Rocket's configuration, from code only (no `Rocket.toml`, no `ROCKET_*`
+/// variables): like the other examples, this one takes a port and a secret.
+/// Rocket logs to stdout; at `critical` it prints only errors, warnings and
+/// its launch line, which comes after the liftoff fairings: the first line on
+/// stdout is the address.
+fn config(port: u16) -> Figment {
+    Figment::from(Config::default())
+        .merge(("address", Ipv4Addr::LOCALHOST))
+        .merge(("port", port))
+        .merge(("log_level", LogLevel::Critical))
+        .merge(("template_dir", TEMPLATE_DIR))
+}
+
+async fn run() -> Result<(), String> {
+    let signer = signer().map_err(|error| error.to_string())?;
+    let port = port()?;
+    let app = rocket::custom(config(port))
+        .mount("/", routes![tera_page, minijinja_page, signed_out])
+        // Both engines get the filter and the logout function, signing with
+        // the same key; in debug builds Rocket calls this again whenever it
+        // reloads a changed template.
+        .attach(Template::custom(move |engines| {
+            helpscout_beacon_tera::tera1::register(&mut engines.tera, signer.clone());
+            helpscout_beacon_minijinja::minijinja2::register(
+                &mut engines.minijinja,
+                signer.clone(),
+            );
+        }))
+        // Runs once the socket is bound, so port 0 shows the port it got.
+        .attach(AdHoc::on_liftoff("address", |rocket| {
+            Box::pin(async move {
+                let config = rocket.config();
+                println!("listening on http://{}:{}", config.address, config.port);
+            })
+        }));
+    match app.launch().await {
+        Ok(_) => Ok(()),
+        // Display marks the error handled (an unhandled one panics on drop).
+        Err(error) => Err(match error.kind() {
+            ErrorKind::FailedFairings(failed) => {
+                let names: Vec<_> = failed.iter().map(|fairing| fairing.name).collect();
+                format!("{error}: {}", names.join(", "))
+            }
+            _ => error.to_string(),
+        }),
+    }
+}
+
+#[rocket::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
