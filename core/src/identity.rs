@@ -10,7 +10,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde::ser::{Serialize, Serializer};
 
 use crate::error::{Error, Field};
@@ -294,7 +296,9 @@ pub(crate) enum Key {
     Attributes,
     Nonce,
     EndActiveChat,
-    Other(String),
+    /// Any other key, by name when the caller asked for names (only to
+    /// report it: a `User`'s own keys are skipped without copying them).
+    Other(Option<String>),
 }
 
 impl Key {
@@ -309,46 +313,65 @@ impl Key {
             Key::Attributes => "attributes".into(),
             Key::Nonce => "nonce".into(),
             Key::EndActiveChat => "endActiveChat".into(),
-            Key::Other(name) => name,
+            Key::Other(name) => name.unwrap_or_default(),
         }
     }
 }
 
 impl<'de> Deserialize<'de> for Key {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = Key;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a field name")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Key, E> {
-                Ok(match v {
-                    "email" => Key::Email,
-                    "name" => Key::Name,
-                    "company" => Key::Company,
-                    // `job_title` is what a Rust `User` struct serializes to.
-                    "jobTitle" | "job_title" => Key::JobTitle,
-                    "avatar" => Key::Avatar,
-                    "attributes" => Key::Attributes,
-                    "nonce" => Key::Nonce,
-                    "endActiveChat" | "end_active_chat" => Key::EndActiveChat,
-                    other => Key::Other(other.to_owned()),
-                })
-            }
-            // Engines such as MiniJinja allow non-string keys; none of them is
-            // one of ours.
-            fn visit_i64<E>(self, v: i64) -> Result<Key, E> {
-                Ok(Key::Other(v.to_string()))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Key, E> {
-                Ok(Key::Other(v.to_string()))
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Key, E> {
-                Ok(Key::Other(v.to_string()))
-            }
-        }
-        deserializer.deserialize_identifier(KeyVisitor)
+        KeySeed { keep_names: true }.deserialize(deserializer)
+    }
+}
+
+/// Reads a [`Key`], keeping the names of unknown keys only when asked to.
+pub(crate) struct KeySeed {
+    pub(crate) keep_names: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed {
+    type Value = Key;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+        Ok(match v {
+            "email" => Key::Email,
+            "name" => Key::Name,
+            "company" => Key::Company,
+            // `job_title` is what a Rust `User` struct serializes to.
+            "jobTitle" | "job_title" => Key::JobTitle,
+            "avatar" => Key::Avatar,
+            "attributes" => Key::Attributes,
+            "nonce" => Key::Nonce,
+            "endActiveChat" | "end_active_chat" => Key::EndActiveChat,
+            other => self.other(other),
+        })
+    }
+    // Engines such as MiniJinja allow non-string keys; none of them is one of
+    // ours.
+    fn visit_i64<E>(self, v: i64) -> Result<Key, E> {
+        Ok(self.other(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Key, E> {
+        Ok(self.other(v))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Key, E> {
+        Ok(self.other(v))
+    }
+}
+
+impl KeySeed {
+    fn other(&self, name: impl ToString) -> Key {
+        Key::Other(self.keep_names.then(|| name.to_string()))
     }
 }
 
@@ -437,15 +460,19 @@ pub(crate) struct Fields {
 }
 
 impl Fields {
-    /// Reads a map, handing each key that is not a Beacon field to `other`.
-    /// `None` from `other` skips that value unread.
+    /// Reads a map. A key that is not a Beacon field is skipped unread, or,
+    /// when `strict_for` names a template function, reported as an argument
+    /// that function does not take.
     pub(crate) fn read_map<'de, A: MapAccess<'de>>(
         mut map: A,
-        mut other: impl FnMut(String) -> Result<(), Error>,
+        strict_for: Option<&'static str>,
     ) -> Result<Fields, A::Error> {
         let mut fields = Fields::default();
         let string = |raw: Raw, field| raw.into_optional_string(field).map_err(de::Error::custom);
-        while let Some(key) = map.next_key::<Key>()? {
+        let keys = || KeySeed {
+            keep_names: strict_for.is_some(),
+        };
+        while let Some(key) = map.next_key_seed(keys())? {
             match key {
                 Key::Email => fields.email = string(map.next_value()?, Field::Email)?,
                 Key::Name => fields.name = string(map.next_value()?, Field::Name)?,
@@ -457,7 +484,10 @@ impl Fields {
                 }
                 Key::Nonce => fields.nonce = Some(map.next_value()?),
                 key @ (Key::EndActiveChat | Key::Other(_)) => {
-                    other(key.name()).map_err(de::Error::custom)?;
+                    if let Some(function) = strict_for {
+                        let name = key.name();
+                        return Err(de::Error::custom(Error::UnknownArgument { function, name }));
+                    }
                     map.next_value::<IgnoredAny>()?;
                 }
             }
@@ -509,7 +539,7 @@ impl<'de> Deserialize<'de> for Identity {
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Identity, A::Error> {
                 // A user's own `nonce` or unknown keys are not ours to read.
-                let fields = Fields::read_map(map, |_| Ok(()))?;
+                let fields = Fields::read_map(map, None)?;
                 Ok(Identity {
                     email: fields
                         .email

@@ -90,12 +90,7 @@ impl<'de> Deserialize<'de> for TemplateArgs {
                 Ok(TemplateArgs::default())
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TemplateArgs, A::Error> {
-                let fields = Fields::read_map(map, |name| {
-                    Err(Error::UnknownArgument {
-                        function: "beacon_identify",
-                        name,
-                    })
-                })?;
+                let fields = Fields::read_map(map, Some("beacon_identify"))?;
                 let nonce = fields.nonce.map(nonce).transpose()?;
                 Ok(TemplateArgs {
                     has_email: fields.email.is_some(),
