@@ -73,8 +73,8 @@ impl IdentifyCall {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidNonce`] when the nonce is empty or has a character
-    /// outside `A-Z a-z 0-9 + / = - _`.
+    /// [`Error::InvalidNonce`] unless the nonce is one or more of
+    /// `A-Z a-z 0-9 + / - _` followed by at most two `=`.
     pub fn script_tag(&self, nonce: Option<&str>) -> Result<String, Error> {
         script_element(&self.text, nonce)
     }
@@ -97,12 +97,19 @@ fn script_element(text: &str, nonce: Option<&str>) -> Result<String, Error> {
     Ok(tag)
 }
 
-/// A nonce made only of these characters needs no escaping in an attribute.
+/// A CSP nonce as the CSP grammar has it (base64 or base64url, at most two
+/// `=` at the end): browsers ignore a malformed nonce, which would block the
+/// script. Made only of these characters, it needs no escaping in an
+/// attribute.
 fn check_nonce(nonce: &str) -> Result<(), Error> {
-    let valid = !nonce.is_empty()
-        && nonce
+    let body = nonce
+        .strip_suffix("==")
+        .or_else(|| nonce.strip_suffix('='))
+        .unwrap_or(nonce);
+    let valid = !body.is_empty()
+        && body
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'));
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_'));
     if valid {
         Ok(())
     } else {
@@ -177,8 +184,8 @@ impl LogoutCall {
     /// when one is given.
     ///
     /// # Errors
-    /// [`Error::InvalidNonce`] when the nonce is empty or has a character
-    /// outside `A-Z a-z 0-9 + / = - _`.
+    /// [`Error::InvalidNonce`] unless the nonce is one or more of
+    /// `A-Z a-z 0-9 + / - _` followed by at most two `=`.
     pub fn script_tag(&self, nonce: Option<&str>) -> Result<String, Error> {
         script_element(self.as_str(), nonce)
     }

@@ -95,7 +95,8 @@ pub enum Error {
         /// The offending key.
         key: String,
     },
-    /// A custom attribute is named like one of Beacon's own fields.
+    /// A custom attribute is named like one of Beacon's own fields, or
+    /// `__proto__`, which a JavaScript object literal does not keep.
     ReservedAttributeKey {
         /// The offending key.
         key: String,
@@ -110,8 +111,8 @@ pub enum Error {
         /// The field holding the value.
         field: Field,
     },
-    /// The CSP nonce is empty, `null`, or has a character outside
-    /// `A-Z a-z 0-9 + / = - _`.
+    /// The CSP nonce is `null`, or not one or more of `A-Z a-z 0-9 + / - _`
+    /// followed by at most two `=`.
     InvalidNonce,
     /// The template call has a keyword argument that the filter, helper or
     /// function does not take.
@@ -156,6 +157,10 @@ impl fmt::Display for Error {
                 "attributes: key {key:?} must be 1 to {} ASCII letters, digits, '_' or '-'",
                 limits::ATTRIBUTE_KEY
             ),
+            Error::ReservedAttributeKey { key } if key == "__proto__" => write!(
+                f,
+                "attributes: key {key:?} sets an object's prototype in JavaScript, so Beacon would never see it; rename the attribute"
+            ),
             Error::ReservedAttributeKey { key } => write!(
                 f,
                 "attributes: key {key:?} is a Beacon field name; set that field itself, or rename the attribute"
@@ -169,7 +174,7 @@ impl fmt::Display for Error {
                 write!(f, "{field}: must be a finite number, found NaN or infinity")
             }
             Error::InvalidNonce => f.write_str(
-                "nonce: must be one or more CSP nonce characters (A-Z a-z 0-9 + / = - _); pass the request's nonce or leave nonce out",
+                "nonce: must be a CSP nonce, one or more of A-Z a-z 0-9 + / - _ then at most two '='; pass the request's nonce or leave nonce out",
             ),
             Error::UnknownArgument { function, name } => {
                 let takes = match *function {

@@ -204,8 +204,8 @@ fn nonce<E: de::Error>(raw: Raw) -> Result<String, E> {
 /// wrapped in `<script nonce="…">` when a nonce was given.
 ///
 /// # Errors
-/// [`Error::InvalidNonce`] for a nonce with a character outside
-/// `A-Z a-z 0-9 + / = - _`.
+/// [`Error::InvalidNonce`] unless the nonce is one or more of
+/// `A-Z a-z 0-9 + / - _` followed by at most two `=`.
 pub fn render_logout(args: LogoutArgs) -> Result<String, Error> {
     let call = LogoutCall::new().end_active_chat(args.end_active_chat);
     match args.nonce {

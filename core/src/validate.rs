@@ -174,7 +174,9 @@ fn check_attributes(attributes: &BTreeMap<String, AttributeValue>) -> Result<(),
         if !plain {
             return Err(Error::InvalidAttributeKey { key: key.clone() });
         }
-        if RESERVED_KEYS.iter().any(|r| r.eq_ignore_ascii_case(key)) {
+        // In an object literal `"__proto__": …` sets the prototype instead of
+        // making a property, so the attribute would vanish in the browser.
+        if key == "__proto__" || RESERVED_KEYS.iter().any(|r| r.eq_ignore_ascii_case(key)) {
             return Err(Error::ReservedAttributeKey { key: key.clone() });
         }
     }

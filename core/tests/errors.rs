@@ -367,10 +367,20 @@ fn bad_nonce() {
             "{nonce:?}"
         );
     }
-    assert!(call.script_tag(Some("AZaz09+/=-_")).is_ok());
+    // The CSP grammar: base64 or base64url, then at most two '='.
+    for nonce in ["=", "==", "a===", "a=b", "=abc", "ab=c=", "a = "] {
+        assert_eq!(
+            call.script_tag(Some(nonce)).unwrap_err(),
+            Error::InvalidNonce,
+            "{nonce:?}"
+        );
+    }
+    for nonce in ["AZaz09+/-_", "AZaz09+/-_=", "AZaz09+/-_==", "a"] {
+        assert!(call.script_tag(Some(nonce)).is_ok(), "{nonce:?}");
+    }
     assert_eq!(
         Error::InvalidNonce.to_string(),
-        "nonce: must be one or more CSP nonce characters (A-Z a-z 0-9 + / = - _); pass the request's nonce or leave nonce out"
+        "nonce: must be a CSP nonce, one or more of A-Z a-z 0-9 + / - _ then at most two '='; pass the request's nonce or leave nonce out"
     );
 }
 

@@ -570,8 +570,8 @@ fn script_tag_byte_for_byte() {
         r#"<script>window.Beacon('identify', {"name":"\u003c/script\u003e\u003c!--\u0027","email":"email@email.com","signature":"9afe726c978e4a5acc34dbc68da4f518850c5d5c9d9f75afd1b3fed8755838b2"});</script>"#
     );
     assert_eq!(
-        call.script_tag(Some("r4nd0m+/Nonce=-_")).unwrap(),
-        r#"<script nonce="r4nd0m+/Nonce=-_">window.Beacon('identify', {"name":"\u003c/script\u003e\u003c!--\u0027","email":"email@email.com","signature":"9afe726c978e4a5acc34dbc68da4f518850c5d5c9d9f75afd1b3fed8755838b2"});</script>"#
+        call.script_tag(Some("r4nd0m+/Nonce-_==")).unwrap(),
+        r#"<script nonce="r4nd0m+/Nonce-_==">window.Beacon('identify', {"name":"\u003c/script\u003e\u003c!--\u0027","email":"email@email.com","signature":"9afe726c978e4a5acc34dbc68da4f518850c5d5c9d9f75afd1b3fed8755838b2"});</script>"#
     );
     assert_eq!(
         call.json(),

@@ -26,6 +26,16 @@ pub const FRAGMENTS: &[&str] = &[
     "</style></title></textarea>",
     "<!DOCTYPE html>",
     "<?xml ?>",
+    "</script/>",
+    "</script\u{c}>",
+    "<\0/script>",
+    "</scr\0ipt>",
+    "<\u{2028}/script>",
+    "<!-- </script> -->",
+    "<script><!--",
+    "<!--->",
+    "--!>",
+    "<!-- <script> </script> -->",
     // JavaScript strings and templates
     "'",
     "\"",
@@ -75,6 +85,16 @@ pub const FRAGMENTS: &[&str] = &[
     "\u{fffd}",
     "\u{fffe}",
     "\u{10ffff}",
+    "\u{202a}\u{202b}\u{202c}\u{202d}",
+    "\u{61c}",
+    "\u{2067}\u{2068}",
+    "\u{fe0f}",
+    "\u{e0001}",
+    "\u{ffff}",
+    "\u{d7ff}\u{e000}",
+    "\u{1d11e}",
+    "\u{1f1fa}\u{1f1f8}",
+    "\u{300}",
     "日本語",
     "Ωμέγα",
     "İı",
@@ -129,9 +149,72 @@ pub const AVATARS: &[&str] = &[
 ];
 
 /// User maps built from the hostile strings, every optional field absent
-/// and present, with custom attributes and keys that must be ignored. Each
-/// map is valid under the default policy.
+/// and present, with custom attributes and keys that must be ignored,
+/// followed by [`limit_users`]. Each map is valid under the default policy,
+/// and every hostile string is in an emitted field of at least one of them.
 pub fn users() -> Vec<Value> {
+    let mut users = hostile_users();
+    users.extend(limit_users());
+    users
+}
+
+/// Units that long strings are made of: ASCII, two-byte, astral, escaped
+/// by the script-safe encoder, a line terminator, a backslash, and a
+/// letter with a combining mark (two characters, so truncation may split it).
+const LONG_UNITS: [&str; 7] = ["a", "é", "😀", "<", "\u{2028}", "\\", "e\u{301}"];
+
+/// Identities at and around each of Beacon's limits, valid under the
+/// default policy: `name` (80), `company` and `jobTitle` (60) at one below,
+/// at, one above and twice their limit in each of several units; an avatar
+/// URL of 199 and 200 characters; 30 custom attributes with 64-character
+/// keys (and keys that JavaScript orders as array indices); a very long
+/// email and a very long attribute value.
+pub fn limit_users() -> Vec<Value> {
+    let mut users = Vec::new();
+    for (field, limit) in [("name", 80), ("company", 60), ("jobTitle", 60)] {
+        for unit in LONG_UNITS {
+            for len in [limit - 1, limit, limit + 1, 2 * limit] {
+                let mut user = json!({"email": format!("limit{}@example.com", users.len())});
+                user[field] = Value::String(unit.repeat(len));
+                users.push(user);
+            }
+        }
+    }
+    let path: String = "</script>😀'\"&\\\u{200f}"
+        .chars()
+        .cycle()
+        .take(180)
+        .collect();
+    for len in [179, 180] {
+        let avatar = format!(
+            "https://example.com/{}",
+            path.chars().take(len).collect::<String>()
+        );
+        users.push(json!({"email": "avatar@example.com", "name": "</script>", "avatar": avatar}));
+    }
+    let mut attributes = serde_json::Map::new();
+    for k in 0..30 {
+        let key = match k {
+            0..4 => ["0", "1", "10", "2"][k].to_owned(),
+            _ => format!("{k:02}-{}", "_".repeat(61)),
+        };
+        let value = match k % 4 {
+            0 => json!(format!("</script>{}\u{2028}", "😀".repeat(k))),
+            1 => json!(k as f64 + 0.25),
+            2 => json!(k % 3 == 0),
+            _ => json!(-(k as i64)),
+        };
+        attributes.insert(key, value);
+    }
+    users.push(json!({"email": "thirty@example.com", "attributes": attributes}));
+    let long: String = FRAGMENTS.concat().repeat(20);
+    users.push(json!({"email": format!("{long}@example.com"), "name": "long email"}));
+    users.push(json!({"email": "long-value@example.com", "attributes": {"note": long}}));
+    users
+}
+
+/// The user maps built from the hostile strings alone.
+fn hostile_users() -> Vec<Value> {
     hostile_strings()
         .iter()
         .enumerate()

@@ -1,9 +1,16 @@
 //! Shared harness for the cross-engine tests: the three engines registered
-//! with one signer, one way to render a case through each, and the corpus.
+//! with one signer, one way to render a case through each, the corpus and
+//! generated identities, an independent oracle for what the page should
+//! hand to Beacon, HTML pages of rendered calls, and the external
+//! JavaScript engines (headless Chromium, Node) that run them.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod browser;
 pub mod corpus;
+pub mod generate;
+pub mod oracle;
+pub mod page;
 
 use helpscout_beacon::Signer;
 use serde_json::{Map, Value};
@@ -20,14 +27,17 @@ pub enum Form {
     EmailWithArguments,
 }
 
-/// The engines this workspace supports.
-pub const ENGINES: [&str; 3] = ["tera", "minijinja", "handlebars"];
+/// The engines this workspace supports: the current majors, then the older
+/// ones still common in framework integrations.
+pub const ENGINES: [&str; 5] = ["tera", "minijinja", "handlebars", "tera1", "minijinja2"];
 
 /// One engine of each kind, `beacon_identify` registered with one signer.
 pub struct Engines {
     tera: tera::Tera,
     minijinja: minijinja::Environment<'static>,
     handlebars: handlebars::Handlebars<'static>,
+    tera1: tera1::Tera,
+    minijinja2: minijinja2::Environment<'static>,
     added: std::collections::HashSet<String>,
 }
 
@@ -44,10 +54,16 @@ impl Engines {
         let mut handlebars = handlebars::Handlebars::new();
         handlebars.set_strict_mode(false);
         helpscout_beacon_handlebars::register(&mut handlebars, signer.clone());
+        let mut tera1 = tera1::Tera::default();
+        helpscout_beacon_tera::tera1::register(&mut tera1, signer.clone());
+        let mut minijinja2 = minijinja2::Environment::new();
+        helpscout_beacon_minijinja::minijinja2::register(&mut minijinja2, signer.clone());
         Engines {
             tera,
             minijinja,
             handlebars,
+            tera1,
+            minijinja2,
             added: Default::default(),
         }
     }
@@ -75,12 +91,18 @@ impl Engines {
         self.handlebars
             .register_template_string(name, handlebars)
             .expect("handlebars template");
+        self.tera1
+            .add_raw_template(name, jinja)
+            .expect("tera 1 template");
+        self.minijinja2
+            .add_template_owned(name.to_owned(), jinja.to_owned())
+            .expect("minijinja 2 template");
     }
 
     /// Renders template `name` with `context` in each engine, in the order
     /// of [`ENGINES`]; an error as its message.
-    pub fn render(&self, name: &str, context: &Value) -> [Result<String, String>; 3] {
-        [0, 1, 2].map(|engine| self.render_one(engine, name, context))
+    pub fn render(&self, name: &str, context: &Value) -> [Result<String, String>; ENGINES.len()] {
+        std::array::from_fn(|engine| self.render_one(engine, name, context))
     }
 
     /// Renders template `name` with `context` in engine number `engine` of
@@ -95,12 +117,33 @@ impl Engines {
                 .get_template(name)
                 .and_then(|t| t.render(minijinja::value::Serde(context)))
                 .map_err(|e| format!("{e:#}")),
-            _ => self
+            2 => self
                 .handlebars
                 .render(name, context)
                 .map_err(|e| e.to_string()),
+            3 => tera1::Context::from_serialize(context)
+                .and_then(|ctx| self.tera1.render(name, &ctx))
+                .map_err(|e| with_sources(&e)),
+            _ => self
+                .minijinja2
+                .get_template(name)
+                .and_then(|t| t.render(context))
+                .map_err(|e| format!("{e:#}")),
         }
     }
+}
+
+/// An error and its causes, one per line: Tera 1 keeps the filter's message
+/// in the source chain, under "Failed to render".
+fn with_sources(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push('\n');
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// The Tera/MiniJinja and the Handlebars template text for `form`.

@@ -2,7 +2,7 @@
 //! error, carrying the core's message word for word, and never the secret.
 
 use helpscout_beacon::{LimitPolicy, Signer};
-use helpscout_beacon_tests::Engines;
+use helpscout_beacon_tests::{ENGINES, Engines};
 use serde_json::{Value, json};
 
 const SECRET: &str = "engine-errors-Secret-9f2c";
@@ -28,7 +28,7 @@ fn user_case(user: Value, message: &str) -> Case {
 }
 
 const MISSING_EMAIL: &str = "email: required, but missing, null or undefined (pass a user with an email, or an email string)";
-const BAD_NONCE: &str = "nonce: must be one or more CSP nonce characters (A-Z a-z 0-9 + / = - _); pass the request's nonce or leave nonce out";
+const BAD_NONCE: &str = "nonce: must be a CSP nonce, one or more of A-Z a-z 0-9 + / - _ then at most two '='; pass the request's nonce or leave nonce out";
 
 fn missing_email() -> Case {
     user_case(json!({"name": "Jane"}), MISSING_EMAIL)
@@ -170,14 +170,17 @@ fn check(engine: usize, case: Case) {
         Ok(output) => panic!("rendered {output:?} instead of failing"),
         Err(error) => error,
     };
+    // The filter's name, then the core's message word for word. Tera 1 alone
+    // stops at an undefined variable before calling any filter.
+    let user_undefined = !case.context.as_object().unwrap().contains_key("user");
+    let expected = if ENGINES[engine] == "tera1" && user_undefined {
+        "Variable `user` not found in context".to_owned()
+    } else {
+        format!("beacon_identify: {}", case.message)
+    };
     assert!(
-        error.contains(&case.message),
-        "{error:?} does not carry {:?}",
-        case.message
-    );
-    assert!(
-        error.contains("beacon_identify"),
-        "{error:?} does not name the filter"
+        error.contains(&expected),
+        "{error:?} does not carry {expected:?}"
     );
     assert!(!error.contains(SECRET) && !error.contains("Secret-9f2c"));
 }
@@ -192,6 +195,12 @@ macro_rules! per_engine {
         }
         mod handlebars {
             $( #[test] fn $class() { super::check(2, super::$class()) } )*
+        }
+        mod tera1 {
+            $( #[test] fn $class() { super::check(3, super::$class()) } )*
+        }
+        mod minijinja2 {
+            $( #[test] fn $class() { super::check(4, super::$class()) } )*
         }
     };
 }

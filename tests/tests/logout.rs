@@ -26,14 +26,14 @@ fn every_engine_emits_the_cores_logout_call() {
         (
             "{{ beacon_logout(endActiveChat=false, nonce=nonce) }}",
             "{{beacon_logout endActiveChat=false nonce=nonce}}",
-            LogoutCall::new().script_tag(Some("n0nce+/=")).unwrap(),
+            LogoutCall::new().script_tag(Some("n0nce+/-_=")).unwrap(),
         ),
         (
             "{{ beacon_logout(endActiveChat=true, nonce=nonce) }}",
             "{{beacon_logout endActiveChat=true nonce=nonce}}",
             LogoutCall::new()
                 .end_active_chat(true)
-                .script_tag(Some("n0nce+/="))
+                .script_tag(Some("n0nce+/-_="))
                 .unwrap(),
         ),
     ];
@@ -45,16 +45,16 @@ fn every_engine_emits_the_cores_logout_call() {
     );
     assert_eq!(
         cases[2].2,
-        r#"<script nonce="n0nce+/=">window.Beacon('logout');</script>"#
+        r#"<script nonce="n0nce+/-_=">window.Beacon('logout');</script>"#
     );
     assert_eq!(
         cases[3].2,
-        r#"<script nonce="n0nce+/=">window.Beacon('logout', {"endActiveChat":true});</script>"#
+        r#"<script nonce="n0nce+/-_=">window.Beacon('logout', {"endActiveChat":true});</script>"#
     );
     for (i, (jinja, handlebars, expected)) in cases.iter().enumerate() {
         let name = format!("logout{i}.html");
         engines.add_raw(&name, jinja, handlebars);
-        let outputs = engines.render(&name, &json!({"nonce": "n0nce+/="}));
+        let outputs = engines.render(&name, &json!({"nonce": "n0nce+/-_="}));
         for (engine, output) in ENGINES.iter().zip(outputs) {
             assert_eq!(
                 output.as_deref(),
@@ -77,7 +77,7 @@ fn every_engine_reports_the_cores_logout_errors() {
         (
             "{{ beacon_logout(nonce=nonce) }}",
             "{{beacon_logout nonce=nonce}}",
-            "beacon_logout: nonce: must be one or more CSP nonce characters",
+            "beacon_logout: nonce: must be a CSP nonce, one or more of A-Z a-z 0-9 + / - _ then at most two '='",
         ),
         (
             "{{ beacon_logout(email=\"a@b.c\") }}",

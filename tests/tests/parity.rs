@@ -8,7 +8,7 @@ use helpscout_beacon_tests::{ENGINES, Engines, Form, context};
 use serde_json::{Value, json};
 
 const SECRET: &str = "parity-secret";
-const NONCE: &str = "rAnd0m+/nonce=-_";
+const NONCE: &str = "rAnd0m+/nonce-_==";
 
 /// What the core alone emits for this user in this form.
 fn expected(signer: &Signer, user: &Value, form: Form) -> Result<String, String> {
