@@ -375,6 +375,32 @@ impl KeySeed {
     }
 }
 
+/// The visit methods of a visitor that takes only some shapes: each refuses
+/// a boolean, number, bytes or list through `$refuse`, which names what was
+/// found.
+macro_rules! refuse_other_types {
+    ($value:ty, $refuse:ident) => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<$value, E> {
+            Err($refuse("a boolean"))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<$value, E> {
+            Err($refuse("a number"))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<$value, E> {
+            Err($refuse("a number"))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<$value, E> {
+            Err($refuse("a number"))
+        }
+        fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<$value, E> {
+            Err($refuse("bytes"))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<$value, A::Error> {
+            Err($refuse("a list"))
+        }
+    };
+}
+
 /// The `attributes` map: `null` is empty, anything but a map is an error.
 struct Attributes(BTreeMap<String, AttributeValue>);
 
@@ -412,27 +438,10 @@ impl<'de> Deserialize<'de> for Attributes {
                 }
                 Ok(Attributes(attributes))
             }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Attributes, E> {
-                Err(not_a_map("a boolean"))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Attributes, E> {
-                Err(not_a_map("a number"))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Attributes, E> {
-                Err(not_a_map("a number"))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Attributes, E> {
-                Err(not_a_map("a number"))
-            }
             fn visit_str<E: de::Error>(self, _: &str) -> Result<Attributes, E> {
                 Err(not_a_map("a string"))
             }
-            fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Attributes, E> {
-                Err(not_a_map("bytes"))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Attributes, A::Error> {
-                Err(not_a_map("a list"))
-            }
+            refuse_other_types!(Attributes, not_a_map);
         }
         fn not_a_map<E: de::Error>(found: &'static str) -> E {
             de::Error::custom(Error::WrongType {
@@ -519,24 +528,7 @@ impl<'de> Deserialize<'de> for Identity {
             fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Identity, D::Error> {
                 Identity::deserialize(d)
             }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Identity, E> {
-                Err(not_a_user("a boolean"))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Identity, E> {
-                Err(not_a_user("a number"))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Identity, E> {
-                Err(not_a_user("a number"))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Identity, E> {
-                Err(not_a_user("a number"))
-            }
-            fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Identity, E> {
-                Err(not_a_user("bytes"))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Identity, A::Error> {
-                Err(not_a_user("a list"))
-            }
+            refuse_other_types!(Identity, not_a_user);
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Identity, A::Error> {
                 // A user's own `nonce` or unknown keys are not ours to read.
                 let fields = Fields::read_map(map, None)?;
