@@ -196,3 +196,41 @@ impl fmt::Display for LogoutCall {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Identity, Signer};
+
+    /// The buffer is sized up front from the payload, so a call without
+    /// escapes never grows it: its capacity is the first estimate, not a
+    /// doubling.
+    #[test]
+    fn the_output_is_sized_once() {
+        let signer = Signer::new("k").unwrap();
+        let identities = [
+            Identity::new("jane.doe@example.com").name("Jane Doe"),
+            Identity::new("a@b.c"),
+            Identity::new("jane@example.com")
+                .name("Jane Doe")
+                .company("Acme")
+                .job_title("CTO")
+                .avatar("https://example.com/jane.png")
+                .attribute("plan", "pro")
+                .attribute("seats", 12)
+                .attribute("beta", true),
+        ];
+        for identity in identities {
+            let call = signer.identify(&identity).unwrap();
+            let capacity = call.text.capacity();
+            let estimate = super::PREFIX.len()
+                + super::SUFFIX.len()
+                + 160
+                + 4 * identity.attributes.len()
+                + crate::validate::Payload::new(&identity, signer.policy())
+                    .unwrap()
+                    .text_len();
+            assert_eq!(capacity, estimate, "{call}");
+            assert!(call.text.len() <= capacity);
+        }
+    }
+}
