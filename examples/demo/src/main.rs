@@ -7,11 +7,9 @@
 use std::error::Error;
 use std::process::ExitCode;
 
-use helpscout_beacon::{Identity, SECRET_ENV_VAR, Signer};
+use example_common::signer;
+use helpscout_beacon::{Identity, Signer};
 use serde::Serialize;
-
-/// Only for this demo: Beacon will not accept signatures made with it.
-const DEMO_SECRET: &str = "demo-secret-not-for-production";
 
 /// The app's own user type: only Beacon's fields reach the page.
 #[derive(Serialize)]
@@ -36,18 +34,6 @@ const USER: User = User {
 /// The page template, autoescaped as `.html` in every engine.
 const JINJA: &str = "{{ user | beacon_identify }}";
 const HANDLEBARS: &str = "{{beacon_identify user}}";
-
-fn signer() -> Result<Signer, helpscout_beacon::Error> {
-    if std::env::var_os(SECRET_ENV_VAR).is_some() {
-        return Signer::from_env();
-    }
-    eprintln!(
-        "note: {SECRET_ENV_VAR} is not set, so this signs with the embedded demo key; \
-         Beacon will reject these signatures. Set {SECRET_ENV_VAR} to your Beacon's \
-         Secure Mode secret to get real ones."
-    );
-    Signer::new(DEMO_SECRET)
-}
 
 fn core(signer: &Signer) -> Result<String, Box<dyn Error>> {
     let identity = Identity::new(USER.email)
