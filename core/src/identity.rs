@@ -182,6 +182,7 @@ impl Serialize for AttributeValue {
 
 /// Any one value, kept just long enough to check its type against the field
 /// it was found in. Maps and lists are drained, not kept.
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Raw {
     Null,
     Str(String),
@@ -457,7 +458,7 @@ impl<'de> Deserialize<'de> for Attributes {
 /// Beacon's fields as read from a map, each still optional. Shared by
 /// [`Identity`] and the template arguments, so a field means the same in
 /// both.
-#[derive(Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Fields {
     pub(crate) email: Option<String>,
     pub(crate) name: Option<String>,

@@ -34,8 +34,8 @@ use crate::signer::Signer;
 /// would be blocked by the page's Content Security Policy.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TemplateArgs {
-    fields: Identity,
-    has_email: bool,
+    /// The field arguments; their `nonce` is moved out, checked, below.
+    fields: Fields,
     nonce: Option<String>,
 }
 
@@ -51,14 +51,15 @@ impl TemplateArgs {
     /// [`Error::MissingEmail`] when neither the input nor `email=` gives one.
     pub fn apply(self, input: Option<Identity>) -> Result<Identity, Error> {
         let given = self.fields;
-        let mut identity = match input {
-            Some(identity) => identity,
-            None if self.has_email => Identity::default(),
-            None => return Err(Error::MissingEmail),
+        let mut identity = match (input, given.email) {
+            (Some(mut identity), Some(email)) => {
+                identity.email = email;
+                identity
+            }
+            (Some(identity), None) => identity,
+            (None, Some(email)) => Identity::new(email),
+            (None, None) => return Err(Error::MissingEmail),
         };
-        if self.has_email {
-            identity.email = given.email;
-        }
         let overrides = [
             (&mut identity.name, given.name),
             (&mut identity.company, given.company),
@@ -70,7 +71,9 @@ impl TemplateArgs {
                 *field = value;
             }
         }
-        identity.attributes.extend(given.attributes);
+        identity
+            .attributes
+            .extend(given.attributes.unwrap_or_default());
         Ok(identity)
     }
 }
@@ -90,20 +93,9 @@ impl<'de> Deserialize<'de> for TemplateArgs {
                 Ok(TemplateArgs::default())
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TemplateArgs, A::Error> {
-                let fields = Fields::read_map(map, Some("beacon_identify"))?;
-                let nonce = fields.nonce.map(nonce).transpose()?;
-                Ok(TemplateArgs {
-                    has_email: fields.email.is_some(),
-                    fields: Identity {
-                        email: fields.email.unwrap_or_default(),
-                        name: fields.name,
-                        company: fields.company,
-                        job_title: fields.job_title,
-                        avatar: fields.avatar,
-                        attributes: fields.attributes.unwrap_or_default(),
-                    },
-                    nonce,
-                })
+                let mut fields = Fields::read_map(map, Some("beacon_identify"))?;
+                let nonce = fields.nonce.take().map(nonce).transpose()?;
+                Ok(TemplateArgs { fields, nonce })
             }
         }
         deserializer.deserialize_map(ArgsVisitor)
