@@ -24,14 +24,7 @@ pub struct IdentifyCall {
 
 impl IdentifyCall {
     pub(crate) fn new(payload: &Payload<'_>, signature: Signature) -> Self {
-        let mut out = Vec::with_capacity(initial_capacity(payload));
-        out.extend_from_slice(PREFIX.as_bytes());
-        write_identify_object(&mut out, payload, signature.as_str());
-        out.extend_from_slice(SUFFIX.as_bytes());
-        let text = String::from_utf8(out).unwrap_or_else(|e| {
-            // serde_json writes UTF-8 from UTF-8; lossless either way.
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
-        });
+        let text = identify_text(payload, &signature, None);
         IdentifyCall { text, signature }
     }
 
@@ -76,10 +69,36 @@ impl IdentifyCall {
     }
 }
 
+/// The call's text, in a `<script nonce="…">` element when a nonce is
+/// given (checked by the caller), written into a string sized once.
+pub(crate) fn identify_text(
+    payload: &Payload<'_>,
+    signature: &Signature,
+    nonce: Option<&str>,
+) -> String {
+    let mut text = String::with_capacity(initial_capacity(payload, nonce));
+    if let Some(nonce) = nonce {
+        text.push_str(SCRIPT_NONCE);
+        text.push_str(nonce);
+        text.push_str("\">");
+    }
+    text.push_str(PREFIX);
+    write_identify_object(&mut text, payload, signature.as_str());
+    text.push_str(SUFFIX);
+    if nonce.is_some() {
+        text.push_str(SCRIPT_END);
+    }
+    text
+}
+
+const SCRIPT_NONCE: &str = "<script nonce=\"";
+const SCRIPT_END: &str = "</script>";
+
 /// Keys, quotes, commas and the signature, plus the strings themselves:
 /// enough for any input without escapes, so the buffer is sized once.
-fn initial_capacity(payload: &Payload<'_>) -> usize {
-    PREFIX.len() + SUFFIX.len() + 160 + 4 * payload.attributes.len() + payload.text_len()
+fn initial_capacity(payload: &Payload<'_>, nonce: Option<&str>) -> usize {
+    let element = nonce.map_or(0, |n| SCRIPT_NONCE.len() + n.len() + 2 + SCRIPT_END.len());
+    element + PREFIX.len() + SUFFIX.len() + 160 + 4 * payload.attributes.len() + payload.text_len()
 }
 
 /// `text` in a `<script>` element, with a checked `nonce` attribute.
@@ -88,14 +107,14 @@ fn script_element(text: &str, nonce: Option<&str>) -> Result<String, Error> {
     match nonce {
         Some(nonce) => {
             check_nonce(nonce)?;
-            tag.push_str("<script nonce=\"");
+            tag.push_str(SCRIPT_NONCE);
             tag.push_str(nonce);
             tag.push_str("\">");
         }
         None => tag.push_str("<script>"),
     }
     tag.push_str(text);
-    tag.push_str("</script>");
+    tag.push_str(SCRIPT_END);
     Ok(tag)
 }
 
@@ -103,7 +122,7 @@ fn script_element(text: &str, nonce: Option<&str>) -> Result<String, Error> {
 /// `=` at the end): browsers ignore a malformed nonce, which would block the
 /// script. Made only of these characters, it needs no escaping in an
 /// attribute.
-fn check_nonce(nonce: &str) -> Result<(), Error> {
+pub(crate) fn check_nonce(nonce: &str) -> Result<(), Error> {
     let body = nonce
         .strip_suffix("==")
         .or_else(|| nonce.strip_suffix('='))
@@ -223,11 +242,11 @@ mod tests {
         ];
         for identity in identities {
             let call = signer.identify(&identity).unwrap();
-            let payload = crate::validate::Payload::new(&identity, signer.policy()).unwrap();
+            let payload = crate::validate::Payload::new(identity.view(), signer.policy()).unwrap();
             // Still the first allocation: a regrowth would have changed it.
             assert_eq!(
                 call.text.capacity(),
-                super::initial_capacity(&payload),
+                super::initial_capacity(&payload, None),
                 "{call}"
             );
             assert!(call.text.len() <= call.text.capacity());

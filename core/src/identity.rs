@@ -7,6 +7,7 @@
 //! are reported with the field's name, because serde's stock messages
 //! ("invalid type: map, expected a string") do not say which field.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -121,6 +122,29 @@ impl Identity {
     pub fn attributes(&self) -> &BTreeMap<String, AttributeValue> {
         &self.attributes
     }
+
+    pub(crate) fn view(&self) -> IdentityRef<'_> {
+        IdentityRef {
+            email: &self.email,
+            name: self.name.as_deref(),
+            company: self.company.as_deref(),
+            job_title: self.job_title.as_deref(),
+            avatar: self.avatar.as_deref(),
+            attributes: &self.attributes,
+        }
+    }
+}
+
+/// An identity's fields, borrowed from an [`Identity`] or from a template's
+/// input and arguments: what validation reads, so all are checked alike.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IdentityRef<'a> {
+    pub(crate) email: &'a str,
+    pub(crate) name: Option<&'a str>,
+    pub(crate) company: Option<&'a str>,
+    pub(crate) job_title: Option<&'a str>,
+    pub(crate) avatar: Option<&'a str>,
+    pub(crate) attributes: &'a BTreeMap<String, AttributeValue>,
 }
 
 /// The value of a custom attribute: a string, a number or a boolean.
@@ -181,11 +205,12 @@ impl Serialize for AttributeValue {
 }
 
 /// Any one value, kept just long enough to check its type against the field
-/// it was found in. Maps and lists are drained, not kept.
+/// it was found in. Maps and lists are drained, not kept; a string is
+/// borrowed when the deserializer lends it.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Raw {
+pub(crate) enum Raw<'de> {
     Null,
-    Str(String),
+    Str(Cow<'de, str>),
     Bool(bool),
     Number(Option<serde_json::Number>),
     Map,
@@ -193,7 +218,19 @@ pub(crate) enum Raw {
     Bytes,
 }
 
-impl Raw {
+impl<'de> Raw<'de> {
+    fn into_owned(self) -> Raw<'static> {
+        match self {
+            Raw::Null => Raw::Null,
+            Raw::Str(s) => Raw::Str(Cow::Owned(s.into_owned())),
+            Raw::Bool(b) => Raw::Bool(b),
+            Raw::Number(n) => Raw::Number(n),
+            Raw::Map => Raw::Map,
+            Raw::List => Raw::List,
+            Raw::Bytes => Raw::Bytes,
+        }
+    }
+
     pub(crate) fn kind(&self) -> &'static str {
         match self {
             Raw::Null => "null",
@@ -207,7 +244,7 @@ impl Raw {
     }
 
     /// A string field: `null` is absent, anything but a string is an error.
-    pub(crate) fn into_optional_string(self, field: Field) -> Result<Option<String>, Error> {
+    pub(crate) fn into_optional_string(self, field: Field) -> Result<Option<Cow<'de, str>>, Error> {
         match self {
             Raw::Null => Ok(None),
             Raw::Str(s) => Ok(Some(s)),
@@ -223,7 +260,7 @@ impl Raw {
         let field = || Field::Attribute(key.to_owned());
         match self {
             Raw::Null => Ok(None),
-            Raw::Str(s) => Ok(Some(AttributeValue::String(s))),
+            Raw::Str(s) => Ok(Some(AttributeValue::String(s.into_owned()))),
             Raw::Bool(b) => Ok(Some(AttributeValue::Bool(b))),
             Raw::Number(Some(n)) => Ok(Some(AttributeValue::Number(n))),
             Raw::Number(None) => Err(Error::NonFiniteNumber { field: field() }),
@@ -236,49 +273,52 @@ impl Raw {
     }
 }
 
-impl<'de> Deserialize<'de> for Raw {
+impl<'de> Deserialize<'de> for Raw<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct RawVisitor;
         impl<'de> Visitor<'de> for RawVisitor {
-            type Value = Raw;
+            type Value = Raw<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("any value")
             }
-            fn visit_unit<E>(self) -> Result<Raw, E> {
+            fn visit_unit<E>(self) -> Result<Raw<'de>, E> {
                 Ok(Raw::Null)
             }
-            fn visit_none<E>(self) -> Result<Raw, E> {
+            fn visit_none<E>(self) -> Result<Raw<'de>, E> {
                 Ok(Raw::Null)
             }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw<'de>, D::Error> {
                 Raw::deserialize(d)
             }
-            fn visit_bool<E>(self, v: bool) -> Result<Raw, E> {
+            fn visit_bool<E>(self, v: bool) -> Result<Raw<'de>, E> {
                 Ok(Raw::Bool(v))
             }
-            fn visit_i64<E>(self, v: i64) -> Result<Raw, E> {
+            fn visit_i64<E>(self, v: i64) -> Result<Raw<'de>, E> {
                 Ok(Raw::Number(Some(v.into())))
             }
-            fn visit_u64<E>(self, v: u64) -> Result<Raw, E> {
+            fn visit_u64<E>(self, v: u64) -> Result<Raw<'de>, E> {
                 Ok(Raw::Number(Some(v.into())))
             }
-            fn visit_f64<E>(self, v: f64) -> Result<Raw, E> {
+            fn visit_f64<E>(self, v: f64) -> Result<Raw<'de>, E> {
                 Ok(Raw::Number(serde_json::Number::from_f64(v)))
             }
-            fn visit_str<E>(self, v: &str) -> Result<Raw, E> {
-                Ok(Raw::Str(v.to_owned()))
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Raw<'de>, E> {
+                Ok(Raw::Str(Cow::Borrowed(v)))
             }
-            fn visit_string<E>(self, v: String) -> Result<Raw, E> {
-                Ok(Raw::Str(v))
+            fn visit_str<E>(self, v: &str) -> Result<Raw<'de>, E> {
+                Ok(Raw::Str(Cow::Owned(v.to_owned())))
             }
-            fn visit_bytes<E>(self, _: &[u8]) -> Result<Raw, E> {
+            fn visit_string<E>(self, v: String) -> Result<Raw<'de>, E> {
+                Ok(Raw::Str(Cow::Owned(v)))
+            }
+            fn visit_bytes<E>(self, _: &[u8]) -> Result<Raw<'de>, E> {
                 Ok(Raw::Bytes)
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw<'de>, A::Error> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(Raw::List)
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<'de>, A::Error> {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                 Ok(Raw::Map)
             }
@@ -434,7 +474,7 @@ impl<'de> Deserialize<'de> for Attributes {
                     };
                     let value = map.next_value::<Raw>()?;
                     if let Some(value) = value.into_attribute(&key).map_err(de::Error::custom)? {
-                        attributes.insert(key, value);
+                        attributes.insert(key.into_owned(), value);
                     }
                 }
                 Ok(Attributes(attributes))
@@ -455,103 +495,229 @@ impl<'de> Deserialize<'de> for Attributes {
     }
 }
 
-/// Beacon's fields as read from a map, each still optional. Shared by
-/// [`Identity`] and the template arguments, so a field means the same in
-/// both.
+/// Beacon's fields as read from a map, each still optional, with strings
+/// borrowed wherever the deserializer lends them. Shared by [`Identity`] and
+/// the template's input and arguments, so a field means the same in all.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Fields {
-    pub(crate) email: Option<String>,
-    pub(crate) name: Option<String>,
-    pub(crate) company: Option<String>,
-    pub(crate) job_title: Option<String>,
-    pub(crate) avatar: Option<String>,
-    pub(crate) nonce: Option<Raw>,
+pub(crate) struct Fields<'de> {
+    pub(crate) email: Option<Cow<'de, str>>,
+    pub(crate) name: Option<Cow<'de, str>>,
+    pub(crate) company: Option<Cow<'de, str>>,
+    pub(crate) job_title: Option<Cow<'de, str>>,
+    pub(crate) avatar: Option<Cow<'de, str>>,
+    /// Read only from template arguments; a string once the map is read
+    /// (see [`Fields::nonce`]).
+    nonce: Option<Raw<'de>>,
     pub(crate) attributes: Option<BTreeMap<String, AttributeValue>>,
 }
 
-impl Fields {
-    /// Reads a map. A key that is not a Beacon field is skipped unread, or,
-    /// when `strict_for` names a template function, reported as an argument
-    /// that function does not take.
-    pub(crate) fn read_map<'de, A: MapAccess<'de>>(
+/// Whose map is read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum MapKind {
+    /// A user's: keys that are not Beacon fields (a `nonce` too) are
+    /// skipped unread.
+    User,
+    /// The keyword arguments of this template function: a key it does not
+    /// take is an error.
+    Arguments(&'static str),
+}
+
+impl<'de> Fields<'de> {
+    /// Reads a map into these fields. In place, because the fields are a
+    /// few hundred bytes and a render is fast enough for every move of them
+    /// to show.
+    pub(crate) fn read_map<A: MapAccess<'de>>(
+        &mut self,
         mut map: A,
-        strict_for: Option<&'static str>,
-    ) -> Result<Fields, A::Error> {
-        let mut fields = Fields::default();
-        let string = |raw: Raw, field| raw.into_optional_string(field).map_err(de::Error::custom);
+        kind: MapKind,
+    ) -> Result<(), A::Error> {
+        let string =
+            |raw: Raw<'de>, field| raw.into_optional_string(field).map_err(de::Error::custom);
         let keys = || KeySeed {
-            keep_names: strict_for.is_some(),
+            keep_names: matches!(kind, MapKind::Arguments(_)),
         };
         while let Some(key) = map.next_key_seed(keys())? {
-            match key {
-                Key::Email => fields.email = string(map.next_value()?, Field::Email)?,
-                Key::Name => fields.name = string(map.next_value()?, Field::Name)?,
-                Key::Company => fields.company = string(map.next_value()?, Field::Company)?,
-                Key::JobTitle => fields.job_title = string(map.next_value()?, Field::JobTitle)?,
-                Key::Avatar => fields.avatar = string(map.next_value()?, Field::Avatar)?,
-                Key::Attributes => {
-                    fields.attributes = Some(map.next_value::<Attributes>()?.0);
+            match (key, kind) {
+                (Key::Email, _) => self.email = string(map.next_value()?, Field::Email)?,
+                (Key::Name, _) => self.name = string(map.next_value()?, Field::Name)?,
+                (Key::Company, _) => self.company = string(map.next_value()?, Field::Company)?,
+                (Key::JobTitle, _) => {
+                    self.job_title = string(map.next_value()?, Field::JobTitle)?;
                 }
-                Key::Nonce => fields.nonce = Some(map.next_value()?),
-                key @ (Key::EndActiveChat | Key::Other(_)) => {
-                    if let Some(function) = strict_for {
-                        let name = key.name();
-                        return Err(de::Error::custom(Error::UnknownArgument { function, name }));
-                    }
+                (Key::Avatar, _) => self.avatar = string(map.next_value()?, Field::Avatar)?,
+                (Key::Attributes, _) => {
+                    self.attributes = Some(map.next_value::<Attributes>()?.0);
+                }
+                (Key::Nonce, MapKind::Arguments(_)) => self.nonce = Some(map.next_value()?),
+                (key @ (Key::EndActiveChat | Key::Other(_)), MapKind::Arguments(function)) => {
+                    let name = key.name();
+                    return Err(de::Error::custom(Error::UnknownArgument { function, name }));
+                }
+                (Key::Nonce | Key::EndActiveChat | Key::Other(_), MapKind::User) => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        Ok(fields)
+        // Checked once the map is read: like any key, the last `nonce` wins.
+        if let Some(raw) = self.nonce.take() {
+            self.nonce = Some(Raw::Str(read_nonce(raw)?));
+        }
+        Ok(())
+    }
+
+    /// The nonce argument.
+    pub(crate) fn nonce(&self) -> Option<&str> {
+        match &self.nonce {
+            Some(Raw::Str(nonce)) => Some(nonce),
+            _ => None,
+        }
+    }
+
+    /// The fields of an identity, borrowed.
+    pub(crate) fn of(identity: &'de Identity) -> Self {
+        Fields {
+            email: Some(Cow::Borrowed(&identity.email)),
+            name: identity.name.as_deref().map(Cow::Borrowed),
+            company: identity.company.as_deref().map(Cow::Borrowed),
+            job_title: identity.job_title.as_deref().map(Cow::Borrowed),
+            avatar: identity.avatar.as_deref().map(Cow::Borrowed),
+            nonce: None,
+            attributes: (!identity.attributes.is_empty()).then(|| identity.attributes.clone()),
+        }
+    }
+
+    /// The same fields, owning their strings.
+    pub(crate) fn into_owned(self) -> Fields<'static> {
+        let owned = |s: Option<Cow<'_, str>>| s.map(|s| Cow::Owned(s.into_owned()));
+        Fields {
+            email: owned(self.email),
+            name: owned(self.name),
+            company: owned(self.company),
+            job_title: owned(self.job_title),
+            avatar: owned(self.avatar),
+            nonce: self.nonce.map(Raw::into_owned),
+            attributes: self.attributes,
+        }
+    }
+}
+
+impl IdentityRef<'_> {
+    pub(crate) fn to_identity(self) -> Identity {
+        Identity {
+            email: self.email.to_owned(),
+            name: self.name.map(str::to_owned),
+            company: self.company.map(str::to_owned),
+            job_title: self.job_title.map(str::to_owned),
+            avatar: self.avatar.map(str::to_owned),
+            attributes: self.attributes.clone(),
+        }
+    }
+}
+
+/// A given nonce: a string; `null` almost always means a missing context
+/// variable, and a script without its nonce would be blocked by the CSP.
+pub(crate) fn read_nonce<E: de::Error>(raw: Raw<'_>) -> Result<Cow<'_, str>, E> {
+    match raw {
+        Raw::Null => Err(de::Error::custom(Error::InvalidNonce)),
+        Raw::Str(nonce) => Ok(nonce),
+        other => Err(de::Error::custom(Error::WrongType {
+            field: Field::Nonce,
+            expected: "a string",
+            found: other.kind(),
+        })),
     }
 }
 
 impl<'de> Deserialize<'de> for Identity {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct IdentityVisitor;
-        impl<'de> Visitor<'de> for IdentityVisitor {
-            type Value = Identity;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a user map with an email, or an email string")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Identity, E> {
-                Ok(Identity::new(v))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Identity, E> {
-                Ok(Identity::new(v))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Identity, E> {
-                Err(de::Error::custom(Error::MissingEmail))
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Identity, E> {
-                Err(de::Error::custom(Error::MissingEmail))
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Identity, D::Error> {
-                Identity::deserialize(d)
-            }
-            refuse_other_types!(Identity, not_a_user);
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Identity, A::Error> {
-                // A user's own `nonce` or unknown keys are not ours to read.
-                let fields = Fields::read_map(map, None)?;
-                Ok(Identity {
-                    email: fields
-                        .email
-                        .ok_or_else(|| de::Error::custom(Error::MissingEmail))?,
-                    name: fields.name,
-                    company: fields.company,
-                    job_title: fields.job_title,
-                    avatar: fields.avatar,
-                    attributes: fields.attributes.unwrap_or_default(),
-                })
-            }
-        }
-        fn not_a_user<E: de::Error>(found: &'static str) -> E {
-            de::Error::custom(Error::WrongType {
-                field: Field::Email,
-                expected: "a string, or a user map with an email",
-                found,
-            })
-        }
-        deserializer.deserialize_any(IdentityVisitor)
+        let mut fields = Fields::default();
+        deserializer.deserialize_any(UserVisitor::new(&mut fields))?;
+        let attributes = fields.attributes.take().unwrap_or_default();
+        let own = |s: Option<Cow<'_, str>>| s.map(Cow::into_owned);
+        Ok(Identity {
+            email: own(fields.email).unwrap_or_default(),
+            name: own(fields.name),
+            company: own(fields.company),
+            job_title: own(fields.job_title),
+            avatar: own(fields.avatar),
+            attributes,
+        })
     }
+}
+
+/// Reads a user map or an email string into `fields`: the one reader behind
+/// [`Identity`] and the input of `beacon_identify`. A map needs an email.
+pub(crate) struct UserVisitor<'a, 'de> {
+    fields: &'a mut Fields<'de>,
+    /// Whether no user at all (`null`, or nothing) is fine.
+    optional: bool,
+}
+
+impl<'a, 'de> UserVisitor<'a, 'de> {
+    pub(crate) fn new(fields: &'a mut Fields<'de>) -> Self {
+        UserVisitor {
+            fields,
+            optional: false,
+        }
+    }
+
+    /// `null` reads as no user, leaving `fields` as they are.
+    pub(crate) fn optional(fields: &'a mut Fields<'de>) -> Self {
+        UserVisitor {
+            fields,
+            optional: true,
+        }
+    }
+
+    fn nothing<E: de::Error>(self) -> Result<(), E> {
+        if self.optional {
+            Ok(())
+        } else {
+            Err(de::Error::custom(Error::MissingEmail))
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for UserVisitor<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a user map with an email, or an email string")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<(), E> {
+        self.fields.email = Some(Cow::Borrowed(v));
+        Ok(())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        self.fields.email = Some(Cow::Owned(v.to_owned()));
+        Ok(())
+    }
+    fn visit_string<E>(self, v: String) -> Result<(), E> {
+        self.fields.email = Some(Cow::Owned(v));
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.nothing()
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.nothing()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(UserVisitor::new(self.fields))
+    }
+    refuse_other_types!((), not_a_user);
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        self.fields.read_map(map, MapKind::User)?;
+        if self.fields.email.is_none() {
+            return Err(de::Error::custom(Error::MissingEmail));
+        }
+        Ok(())
+    }
+}
+
+fn not_a_user<E: de::Error>(found: &'static str) -> E {
+    de::Error::custom(Error::WrongType {
+        field: Field::Email,
+        expected: "a string, or a user map with an email",
+        found,
+    })
 }

@@ -9,9 +9,9 @@ use hmac::digest::block_api::{Buffer, FixedOutputCore, UpdateCore};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::call::IdentifyCall;
+use crate::call::{IdentifyCall, check_nonce, identify_text};
 use crate::error::Error;
-use crate::identity::Identity;
+use crate::identity::{Identity, IdentityRef};
 use crate::validate::{LimitPolicy, Payload};
 
 /// The environment variable [`Signer::from_env`] reads.
@@ -164,9 +164,29 @@ impl Signer {
     /// invalid avatar, a bad or reserved attribute key, too many attributes,
     /// or (under [`LimitPolicy::Strict`]) any over-long field.
     pub fn identify(&self, identity: &Identity) -> Result<IdentifyCall, Error> {
+        self.identify_view(identity.view())
+    }
+
+    fn identify_view(&self, identity: IdentityRef<'_>) -> Result<IdentifyCall, Error> {
         let payload = Payload::new(identity, self.policy)?;
         let signature = self.sign(payload.email);
         Ok(IdentifyCall::new(&payload, signature))
+    }
+
+    /// The call's text for `identity`, in a `<script nonce="…">` element
+    /// when a nonce is given: [`identify`](Self::identify) and
+    /// [`IdentifyCall::script_tag`] in one buffer, for the template path.
+    pub(crate) fn identify_text(
+        &self,
+        identity: IdentityRef<'_>,
+        nonce: Option<&str>,
+    ) -> Result<String, Error> {
+        let payload = Payload::new(identity, self.policy)?;
+        if let Some(nonce) = nonce {
+            check_nonce(nonce)?;
+        }
+        let signature = self.sign(payload.email);
+        Ok(identify_text(&payload, &signature, nonce))
     }
 }
 

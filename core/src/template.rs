@@ -1,124 +1,172 @@
-//! What the template adapters share: the keyword arguments of
-//! `beacon_identify` and the one function that turns an engine's input into
-//! the emitted text. An adapter only converts the engine's values into these
-//! types (through serde) and the [`Error`] into the engine's error.
+//! What the template adapters share: the one function that turns an
+//! engine's input and keyword arguments into the emitted text. An adapter
+//! only hands over the engine's values as serde deserializers and turns the
+//! error into the engine's own.
 //!
 //! ```
-//! use helpscout_beacon::{Identity, Signer, template::{self, TemplateArgs}};
+//! use helpscout_beacon::{Signer, template};
+//! use serde_json::json;
 //!
 //! let signer = Signer::new("secret")?;
 //! // {{ user.email | beacon_identify(name="Jane", nonce=csp_nonce) }}
-//! let input: Option<Identity> = serde_json::from_str(r#""jane@example.com""#)?;
-//! let args: TemplateArgs = serde_json::from_str(r#"{"name": "Jane", "nonce": "abc123"}"#)?;
-//! let html = template::render(&signer, input, args)?;
+//! let input = json!("jane@example.com");
+//! let args = json!({"name": "Jane", "nonce": "abc123"});
+//! let html = template::render(&signer, Some(&input), &args)?;
 //! assert!(html.starts_with(r#"<script nonce="abc123">window.Beacon('identify', {"name":"Jane","email":"jane@example.com","#));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
 use crate::call::LogoutCall;
 use crate::error::{Error, Field};
-use crate::identity::{Fields, Identity, Key, Raw};
+use crate::identity::{
+    AttributeValue, Fields, Identity, IdentityRef, Key, MapKind, Raw, UserVisitor, read_nonce,
+};
 use crate::signer::Signer;
 
+/// Everything `beacon_identify` does, in every engine: read the input (a
+/// user map or an email string, by the rules of [`Identity`]'s
+/// `Deserialize`; absent or `null` is no input) and the keyword arguments
+/// (see [`TemplateArgs`]), apply the arguments over the input, validate,
+/// sign, and return the call, wrapped in `<script nonce="…">` when a nonce
+/// was given.
+///
+/// Strings are borrowed from the engine's values wherever its deserializer
+/// lends them, and nothing is copied but the output.
+///
+/// # Errors
+/// The deserializers' own errors, and every [`Error`] of reading the
+/// input, [`TemplateArgs::apply`], [`Signer::identify`] or
+/// [`IdentifyCall::script_tag`](crate::IdentifyCall::script_tag), made with
+/// [`de::Error::custom`] so that its message is the [`Error`]'s.
+pub fn render<'de, E: de::Error>(
+    signer: &Signer,
+    input: Option<impl Deserializer<'de, Error = E>>,
+    args: impl Deserializer<'de, Error = E>,
+) -> Result<String, E> {
+    let mut user = Fields::default();
+    if let Some(input) = input {
+        input.deserialize_option(UserVisitor::optional(&mut user))?;
+    }
+    let mut given = Fields::default();
+    args.deserialize_map(ArgsVisitor(&mut given))?;
+    render_fields(signer, &user, &given).map_err(de::Error::custom)
+}
+
+fn render_fields(signer: &Signer, user: &Fields<'_>, given: &Fields<'_>) -> Result<String, Error> {
+    let attributes = merged_attributes(user, given);
+    signer.identify_text(merged(user, given, &attributes)?, given.nonce())
+}
+
+/// The user's fields with the given ones over them.
+fn merged<'a>(
+    user: &'a Fields<'_>,
+    given: &'a Fields<'_>,
+    attributes: &'a BTreeMap<String, AttributeValue>,
+) -> Result<IdentityRef<'a>, Error> {
+    fn pick<'a>(given: &'a Option<Cow<'_, str>>, own: &'a Option<Cow<'_, str>>) -> Option<&'a str> {
+        given.as_deref().or(own.as_deref())
+    }
+    Ok(IdentityRef {
+        email: pick(&given.email, &user.email).ok_or(Error::MissingEmail)?,
+        name: pick(&given.name, &user.name),
+        company: pick(&given.company, &user.company),
+        job_title: pick(&given.job_title, &user.job_title),
+        avatar: pick(&given.avatar, &user.avatar),
+        attributes,
+    })
+}
+
+/// The user's custom attributes with the given ones added (a given key
+/// replaces the user's), copied only when both have some.
+fn merged_attributes<'a>(
+    user: &'a Fields<'_>,
+    given: &'a Fields<'_>,
+) -> Cow<'a, BTreeMap<String, AttributeValue>> {
+    static NONE: BTreeMap<String, AttributeValue> = BTreeMap::new();
+    match (&user.attributes, &given.attributes) {
+        (Some(own), Some(extra)) => {
+            let mut all = own.clone();
+            all.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+            Cow::Owned(all)
+        }
+        (Some(one), None) | (None, Some(one)) => Cow::Borrowed(one),
+        (None, None) => Cow::Borrowed(&NONE),
+    }
+}
+
+/// Reads the keyword arguments of `beacon_identify` into the fields.
+struct ArgsVisitor<'a, 'de>(&'a mut Fields<'de>);
+
+impl<'de> Visitor<'de> for ArgsVisitor<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("keyword arguments")
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        self.0.read_map(map, MapKind::Arguments("beacon_identify"))
+    }
+}
+
 /// The keyword (Tera, MiniJinja) or hash (Handlebars) arguments of
-/// `beacon_identify`: `email`, `name`, `company`, `jobTitle`, `avatar` and
-/// `attributes` override the input's fields, and `nonce` wraps the call in
-/// `<script nonce="…">`.
+/// `beacon_identify`, as a value: `email`, `name`, `company`, `jobTitle`,
+/// `avatar` and `attributes` override the input's fields, and `nonce` wraps
+/// the call in `<script nonce="…">`. [`render`] reads the same arguments
+/// straight from the engine; this type is for looking at them.
 ///
 /// A `null` field argument is absent. A `null` nonce is an error: it almost
 /// always means a missing context variable, and a script without its nonce
 /// would be blocked by the page's Content Security Policy.
+///
+/// ```
+/// use helpscout_beacon::{Identity, template::TemplateArgs};
+///
+/// let args: TemplateArgs = serde_json::from_str(r#"{"name": "Jane", "nonce": "abc123"}"#)?;
+/// assert_eq!(args.nonce(), Some("abc123"));
+/// let identity = args.apply(Some(Identity::new("jane@example.com").name("J.")))?;
+/// assert_eq!(identity, Identity::new("jane@example.com").name("Jane"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TemplateArgs {
-    /// The field arguments; their `nonce` is moved out, checked, below.
-    fields: Fields,
-    nonce: Option<String>,
+    fields: Fields<'static>,
 }
 
 impl TemplateArgs {
     /// The nonce for the `<script nonce="…">` tag, if one was given.
     pub fn nonce(&self) -> Option<&str> {
-        self.nonce.as_deref()
+        self.fields.nonce()
     }
 
-    /// The input with these arguments applied over it.
+    /// The input with these arguments applied over it, as [`render`] does.
     ///
     /// # Errors
     /// [`Error::MissingEmail`] when neither the input nor `email=` gives one.
     pub fn apply(self, input: Option<Identity>) -> Result<Identity, Error> {
-        let given = self.fields;
-        let mut identity = match (input, given.email) {
-            (Some(mut identity), Some(email)) => {
-                identity.email = email;
-                identity
-            }
-            (Some(identity), None) => identity,
-            (None, Some(email)) => Identity::new(email),
-            (None, None) => return Err(Error::MissingEmail),
-        };
-        let overrides = [
-            (&mut identity.name, given.name),
-            (&mut identity.company, given.company),
-            (&mut identity.job_title, given.job_title),
-            (&mut identity.avatar, given.avatar),
-        ];
-        for (field, value) in overrides {
-            if value.is_some() {
-                *field = value;
-            }
-        }
-        identity
-            .attributes
-            .extend(given.attributes.unwrap_or_default());
-        Ok(identity)
+        let user = input.as_ref().map(Fields::of).unwrap_or_default();
+        let attributes = merged_attributes(&user, &self.fields);
+        Ok(merged(&user, &self.fields, &attributes)?.to_identity())
     }
 }
 
 impl<'de> Deserialize<'de> for TemplateArgs {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ArgsVisitor;
-        impl<'de> Visitor<'de> for ArgsVisitor {
-            type Value = TemplateArgs;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("keyword arguments")
-            }
-            fn visit_unit<E>(self) -> Result<TemplateArgs, E> {
-                Ok(TemplateArgs::default())
-            }
-            fn visit_none<E>(self) -> Result<TemplateArgs, E> {
-                Ok(TemplateArgs::default())
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TemplateArgs, A::Error> {
-                let mut fields = Fields::read_map(map, Some("beacon_identify"))?;
-                let nonce = fields.nonce.take().map(nonce).transpose()?;
-                Ok(TemplateArgs { fields, nonce })
-            }
-        }
-        deserializer.deserialize_map(ArgsVisitor)
-    }
-}
-
-/// Everything `beacon_identify` does, in every engine: apply the arguments
-/// to the input, validate, sign, and return the call, wrapped in
-/// `<script nonce="…">` when a nonce was given.
-///
-/// # Errors
-/// Any [`Error`] of [`TemplateArgs::apply`], [`Signer::identify`] or
-/// [`IdentifyCall::script_tag`](crate::IdentifyCall::script_tag).
-pub fn render(
-    signer: &Signer,
-    input: Option<Identity>,
-    args: TemplateArgs,
-) -> Result<String, Error> {
-    let nonce = args.nonce.clone();
-    let call = signer.identify(&args.apply(input)?)?;
-    match nonce {
-        Some(nonce) => call.script_tag(Some(&nonce)),
-        None => Ok(call.into_string()),
+        let mut fields = Fields::default();
+        deserializer.deserialize_map(ArgsVisitor(&mut fields))?;
+        Ok(TemplateArgs {
+            fields: fields.into_owned(),
+        })
     }
 }
 
@@ -149,7 +197,9 @@ impl<'de> Deserialize<'de> for LogoutArgs {
                 let mut args = LogoutArgs::default();
                 while let Some(key) = map.next_key::<Key>()? {
                     match key {
-                        Key::Nonce => args.nonce = Some(nonce(map.next_value()?)?),
+                        Key::Nonce => {
+                            args.nonce = Some(read_nonce(map.next_value()?)?.into_owned());
+                        }
                         Key::EndActiveChat => {
                             args.end_active_chat = match map.next_value()? {
                                 Raw::Null => false,
@@ -175,20 +225,6 @@ impl<'de> Deserialize<'de> for LogoutArgs {
             }
         }
         deserializer.deserialize_map(ArgsVisitor)
-    }
-}
-
-/// A given nonce: a string; `null` almost always means a missing context
-/// variable, and a script without its nonce would be blocked by the CSP.
-fn nonce<E: de::Error>(raw: Raw) -> Result<String, E> {
-    match raw {
-        Raw::Null => Err(de::Error::custom(Error::InvalidNonce)),
-        Raw::Str(nonce) => Ok(nonce),
-        other => Err(de::Error::custom(Error::WrongType {
-            field: Field::Nonce,
-            expected: "a string",
-            found: other.kind(),
-        })),
     }
 }
 

@@ -1,4 +1,4 @@
-//! Validation: an [`Identity`] checked against Beacon's limits becomes a
+//! Validation: an [`Identity`](crate::Identity) (or a template's input) checked against Beacon's limits becomes a
 //! [`Payload`], the exact set of strings that will be signed and emitted.
 //!
 //! Beacon drops a value over its limit without a word, so the user would
@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Field};
-use crate::identity::{AttributeValue, Identity};
+use crate::identity::{AttributeValue, IdentityRef};
 
 /// Beacon's limits, from Help Scout's SDK documentation. Lengths count
 /// characters (Unicode scalar values), not bytes.
@@ -53,7 +53,7 @@ pub enum LimitPolicy {
     Strict,
 }
 
-/// A validated identity, borrowing from the [`Identity`] it came from.
+/// A validated identity, borrowing from the identity it came from.
 pub(crate) struct Payload<'a> {
     pub(crate) email: &'a str,
     pub(crate) name: Option<&'a str>,
@@ -64,28 +64,26 @@ pub(crate) struct Payload<'a> {
 }
 
 impl<'a> Payload<'a> {
-    pub(crate) fn new(identity: &'a Identity, policy: LimitPolicy) -> Result<Self, Error> {
+    pub(crate) fn new(identity: IdentityRef<'a>, policy: LimitPolicy) -> Result<Self, Error> {
         if identity.email.is_empty() {
             return Err(Error::EmptyEmail);
         }
-        let limited = |value: &'a Option<String>, field, limit| {
+        let limited = |value: Option<&'a str>, field, limit| {
             value
-                .as_deref()
                 .map(|v| limit_length(v, field, limit, policy))
                 .transpose()
         };
-        let avatar = identity.avatar.as_deref();
-        if let Some(avatar) = avatar {
+        if let Some(avatar) = identity.avatar {
             check_avatar(avatar)?;
         }
-        check_attributes(&identity.attributes)?;
+        check_attributes(identity.attributes)?;
         Ok(Payload {
-            email: &identity.email,
-            name: limited(&identity.name, Field::Name, limits::NAME)?,
-            company: limited(&identity.company, Field::Company, limits::COMPANY)?,
-            job_title: limited(&identity.job_title, Field::JobTitle, limits::JOB_TITLE)?,
-            avatar,
-            attributes: &identity.attributes,
+            email: identity.email,
+            name: limited(identity.name, Field::Name, limits::NAME)?,
+            company: limited(identity.company, Field::Company, limits::COMPANY)?,
+            job_title: limited(identity.job_title, Field::JobTitle, limits::JOB_TITLE)?,
+            avatar: identity.avatar,
+            attributes: identity.attributes,
         })
     }
 

@@ -409,17 +409,24 @@ fn bad_template_arguments() {
         args_error(json!({"name": {"first": "Jane"}})),
         "name: must be a string, found a map"
     );
-    // Neither an input nor email=.
-    let args: TemplateArgs = serde_json::from_value(json!({"name": "Jane"})).unwrap();
+    // Neither an input nor email=; a null input is no input.
+    let render = |input: Option<Value>, args: Value| {
+        template::render(&signer(), input.as_ref(), &args)
+            .unwrap_err()
+            .to_string()
+    };
+    let missing = Error::MissingEmail.to_string();
+    assert_eq!(render(None, json!({"name": "Jane"})), missing);
+    assert_eq!(render(Some(Value::Null), json!({"name": "Jane"})), missing);
+    // A user map without an email, even with email=: the map is broken.
     assert_eq!(
-        template::render(&signer(), None, args).unwrap_err(),
-        Error::MissingEmail
+        render(Some(json!({"name": "Jane"})), json!({"email": "a@b.c"})),
+        missing
     );
     // A bad nonce given as a string is refused when the tag is built.
-    let args: TemplateArgs = serde_json::from_value(json!({"nonce": "\"><script>"})).unwrap();
     assert_eq!(
-        template::render(&signer(), Some(Identity::new("a@b.c")), args).unwrap_err(),
-        Error::InvalidNonce
+        render(Some(json!("a@b.c")), json!({"nonce": "\"><script>"})),
+        Error::InvalidNonce.to_string()
     );
 }
 

@@ -147,13 +147,14 @@ pub fn check_bytes(data: &[u8]) {
         model
     });
     if let Ok(args) = &args {
-        check_render(&ctx, args, args_model.as_ref(), None, Some(None));
+        let args_given = (args, args_bytes);
+        check_render(&ctx, args_given, args_model.as_ref(), None, Some(None));
         if let Ok(Some(input)) = &optional {
             check_render(
                 &ctx,
-                args,
+                args_given,
                 args_model.as_ref(),
-                Some(input),
+                Some((input, user_bytes)),
                 user_model.as_ref().map(Some),
             );
         }
@@ -236,12 +237,15 @@ pub fn check_built(secret: &[u8], model: &Model, nonce: Option<&str>) {
         nonce: nonce.map(str::to_owned),
         ..ArgsModel::default()
     };
+    // `render` reads the user from `text`, so the identity and model are
+    // the ones read back from it.
+    let reparsed = model.reparsed();
     check_render(
         &ctx,
-        &args,
+        (&args, args_text.as_bytes()),
         Some(&args_model),
-        Some(&identity),
-        Some(Some(model)),
+        Some((&reparsed.build(), text.as_bytes())),
+        Some(Some(&reparsed)),
     );
 }
 
@@ -631,16 +635,20 @@ fn check_script_tag(call: &IdentifyCall, nonce: Option<&str>) {
 
 /// `render` is `apply`, `identify` and `script_tag` in a row under both
 /// policies; `apply` matches the model when there is one, and the call is
-/// checked like any other. `input_model` is `None` when there is no model
-/// of the input, `Some(None)` for no input.
+/// checked like any other. The arguments and the input come as values and
+/// as the JSON they were read from, which `render` reads itself.
+/// `input_model` is `None` when there is no model of the input, `Some(None)`
+/// for no input.
 fn check_render(
     ctx: &Ctx<'_>,
-    args: &TemplateArgs,
+    (args, args_json): (&TemplateArgs, &[u8]),
     args_model: Option<&ArgsModel>,
-    input: Option<&Identity>,
+    input: Option<(&Identity, &[u8])>,
     input_model: Option<Option<&Model>>,
 ) {
-    let applied = args.clone().apply(input.cloned());
+    let applied = args
+        .clone()
+        .apply(input.map(|(identity, _)| identity.clone()));
     let model = match (args_model, input_model) {
         (Some(args_model), Some(input_model)) => {
             let model = args_model.apply(input_model);
@@ -658,7 +666,9 @@ fn check_render(
     }
     for policy in POLICIES {
         let signer = ctx.signers.get(policy);
-        let rendered = template::render(signer, input.cloned(), args.clone());
+        let mut user = input.map(|(_, json)| serde_json::Deserializer::from_slice(json));
+        let mut arguments = serde_json::Deserializer::from_slice(args_json);
+        let rendered = template::render(signer, user.as_mut(), &mut arguments);
         let composed = applied
             .clone()
             .and_then(|identity| signer.identify(&identity))
@@ -666,10 +676,17 @@ fn check_render(
                 Some(nonce) => call.script_tag(Some(nonce)),
                 None => Ok(call.into_string()),
             });
-        assert_eq!(rendered, composed, "render under {policy:?}");
+        // The input and arguments were read before, so what can fail now
+        // is the core's own check, with the core's own message.
+        let rendered = rendered.map_err(|e| e.to_string());
         if let Err(error) = &rendered {
-            ctx.no_secret(&error.to_string());
+            ctx.no_secret(error);
         }
+        assert_eq!(
+            rendered,
+            composed.map_err(|e| e.to_string()),
+            "render under {policy:?}"
+        );
     }
     if let Ok(identity) = &applied {
         check_identify(ctx, identity, model.as_ref(), &[args.nonce()]);

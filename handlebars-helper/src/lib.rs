@@ -43,8 +43,8 @@
 use handlebars::{
     Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderErrorReason,
 };
-use helpscout_beacon::template::{self, LogoutArgs, TemplateArgs};
-use helpscout_beacon::{Identity, Signer};
+use helpscout_beacon::Signer;
+use helpscout_beacon::template::{self, LogoutArgs};
 use serde::Deserialize;
 use serde::de::value::MapDeserializer;
 
@@ -77,14 +77,8 @@ impl HelperDef for BeaconIdentify {
         if h.params().len() > 1 {
             return Err(failed(IDENTIFY)("takes one user or email parameter").into());
         }
-        let input = h
-            .param(0)
-            .map(|param| Option::<Identity>::deserialize(param.value()))
-            .transpose()
-            .map_err(failed(IDENTIFY))?
-            .flatten();
-        let args = TemplateArgs::deserialize(hash(h)).map_err(failed(IDENTIFY))?;
-        let html = template::render(&self.0, input, args).map_err(failed(IDENTIFY))?;
+        let input = h.param(0).map(|param| param.value());
+        let html = template::render(&self.0, input, hash(h)).map_err(failed(IDENTIFY))?;
         out.write(&html)?;
         Ok(())
     }

@@ -4,8 +4,8 @@
 /// Expands to `register` and its helpers for the MiniJinja crate `$mj`.
 macro_rules! minijinja_adapter {
     ($mj:ident, $major:literal) => {
-        use helpscout_beacon::template::{self, LogoutArgs, TemplateArgs};
-        use helpscout_beacon::{Identity, Signer};
+        use helpscout_beacon::Signer;
+        use helpscout_beacon::template::{self, LogoutArgs};
         use serde::Deserialize;
         use $mj::value::{Kwargs, Value};
         use $mj::{Environment, Error, ErrorKind};
@@ -20,10 +20,8 @@ macro_rules! minijinja_adapter {
             env.add_filter(
                 IDENTIFY,
                 move |value: &Value, kwargs: Kwargs| -> Result<Value, Error> {
-                    let input = Option::<Identity>::deserialize(value).map_err(failed(IDENTIFY))?;
-                    let args =
-                        TemplateArgs::deserialize(Value::from(kwargs)).map_err(failed(IDENTIFY))?;
-                    let html = template::render(&signer, input, args).map_err(failed(IDENTIFY))?;
+                    let html = template::render(&signer, Some(value), Value::from(kwargs))
+                        .map_err(failed(IDENTIFY))?;
                     Ok(Value::from_safe_string(html))
                 },
             );

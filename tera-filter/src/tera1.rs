@@ -25,8 +25,8 @@
 
 use std::collections::HashMap;
 
-use helpscout_beacon::template::{self, LogoutArgs, TemplateArgs};
-use helpscout_beacon::{Identity, Signer};
+use helpscout_beacon::Signer;
+use helpscout_beacon::template::{self, LogoutArgs};
 use serde::Deserialize;
 use serde::de::value::MapDeserializer;
 use serde_json::Value;
@@ -45,9 +45,8 @@ struct BeaconIdentify(Signer);
 
 impl Filter for BeaconIdentify {
     fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera1::Result<Value> {
-        let input = Option::<Identity>::deserialize(value).map_err(failed(IDENTIFY))?;
-        let args = TemplateArgs::deserialize(arguments(args)).map_err(failed(IDENTIFY))?;
-        let html = template::render(&self.0, input, args).map_err(failed(IDENTIFY))?;
+        let html =
+            template::render(&self.0, Some(value), arguments(args)).map_err(failed(IDENTIFY))?;
         Ok(Value::String(html))
     }
 

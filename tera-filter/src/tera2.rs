@@ -1,8 +1,11 @@
 //! The filter and function for Tera 2.
 
-use helpscout_beacon::template::{self, LogoutArgs, TemplateArgs};
-use helpscout_beacon::{Identity, Signer};
-use serde::Deserialize;
+use helpscout_beacon::Signer;
+use helpscout_beacon::template::{self, LogoutArgs};
+use serde::de::value::{Error as DeError, MapDeserializer};
+use serde::de::{self, Deserialize, Deserializer, IntoDeserializer, Visitor};
+use serde::forward_to_deserialize_any;
+use tera::value::Key;
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use crate::{IDENTIFY, LOGOUT, core_message};
@@ -13,16 +16,13 @@ pub fn register(tera: &mut Tera, signer: Signer) {
     tera.register_filter(
         IDENTIFY,
         move |value: &Value, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let input = Option::<Identity>::deserialize(value).map_err(failed(IDENTIFY))?;
-            let args = kwargs
-                .deserialize::<TemplateArgs>()
+            let html = template::render(&signer, Some(Lent(value)), arguments(&kwargs))
                 .map_err(failed(IDENTIFY))?;
-            let html = template::render(&signer, input, args).map_err(failed(IDENTIFY))?;
             Ok(Value::safe_string(&html))
         },
     );
     tera.register_function(LOGOUT, |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        let args = kwargs.deserialize::<LogoutArgs>().map_err(failed(LOGOUT))?;
+        let args = LogoutArgs::deserialize(arguments(&kwargs)).map_err(failed(LOGOUT))?;
         let html = template::render_logout(args).map_err(failed(LOGOUT))?;
         Ok(Value::safe_string(&html))
     });
@@ -30,4 +30,89 @@ pub fn register(tera: &mut Tera, signer: Signer) {
 
 fn failed<E: std::fmt::Display>(function: &'static str) -> impl Fn(E) -> tera::Error {
     move |error| tera::Error::message(core_message(function, error))
+}
+
+/// The keyword arguments, as a deserializer that copies nothing.
+fn arguments(
+    kwargs: &Kwargs,
+) -> MapDeserializer<'_, impl Iterator<Item = (LentKey<'_>, Lent<'_>)>, DeError> {
+    MapDeserializer::new(
+        kwargs
+            .iter()
+            .map(|(key, value)| (LentKey(key), Lent(value))),
+    )
+}
+
+/// A Tera value for serde, lending its strings and map entries where Tera's
+/// own deserializer copies each of them (it clones every value it visits
+/// and offers strings only for the length of a call). Everything else is
+/// left to Tera's own deserializer.
+#[derive(Clone, Copy)]
+struct Lent<'a>(&'a Value);
+
+impl<'de> Deserializer<'de> for Lent<'de> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        if let Some(text) = self.0.as_str() {
+            visitor.visit_borrowed_str(text)
+        } else if let Some(map) = self.0.as_map() {
+            let entries = map.iter().map(|(key, value)| (LentKey(key), Lent(value)));
+            visitor.visit_map(MapDeserializer::new(entries))
+        } else {
+            self.0.deserialize_any(visitor).map_err(de::Error::custom)
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        if self.0.is_none() || self.0.is_undefined() {
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple tuple_struct
+        map struct enum identifier ignored_any
+    }
+}
+
+impl<'de> IntoDeserializer<'de, DeError> for Lent<'de> {
+    type Deserializer = Self;
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+/// A Tera map key for serde: a string key lent, any other as Tera reads it.
+struct LentKey<'a>(&'a Key<'static>);
+
+impl<'de> Deserializer<'de> for LentKey<'de> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match self.0.as_str() {
+            Some(text) => visitor.visit_borrowed_str(text),
+            None => self
+                .0
+                .as_value()
+                .deserialize_any(visitor)
+                .map_err(de::Error::custom),
+        }
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+impl<'de> IntoDeserializer<'de, DeError> for LentKey<'de> {
+    type Deserializer = Self;
+    fn into_deserializer(self) -> Self {
+        self
+    }
 }

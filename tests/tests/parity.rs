@@ -1,7 +1,7 @@
 //! The same user through the core and each engine, in autoescaped `.html`
 //! templates: byte-identical output, under both limit policies.
 
-use helpscout_beacon::template::{self, TemplateArgs};
+use helpscout_beacon::template;
 use helpscout_beacon::{Identity, LimitPolicy, Signer};
 use helpscout_beacon_tests::corpus::{hostile_strings, users};
 use helpscout_beacon_tests::{ENGINES, Engines, Form, context};
@@ -111,10 +111,8 @@ fn arguments_override_the_users_fields_alike() {
     let jinja = r#"{{ user | beacon_identify(name="New <b>", nonce=nonce) }}"#;
     let hbs = r#"{{beacon_identify user name="New <b>" nonce=nonce}}"#;
     engines.add_raw("o.html", jinja, hbs);
-    let args: TemplateArgs =
-        serde_json::from_value(json!({"name": "New <b>", "nonce": NONCE})).unwrap();
-    let identity = serde_json::from_value(user.clone()).unwrap();
-    let expected = template::render(&signer, Some(identity), args).unwrap();
+    let args = json!({"name": "New <b>", "nonce": NONCE});
+    let expected = template::render(&signer, Some(&user), &args).unwrap();
     assert!(expected.contains(r#""name":"New \u003cb\u003e""#));
     for output in engines.render("o.html", &context(&user, NONCE)) {
         assert_eq!(output.unwrap(), expected);
