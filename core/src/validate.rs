@@ -68,20 +68,17 @@ impl<'a> Payload<'a> {
         if identity.email.is_empty() {
             return Err(Error::EmptyEmail);
         }
-        let limited = |value: Option<&'a str>, field, limit| {
-            value
-                .map(|v| limit_length(v, field, limit, policy))
-                .transpose()
-        };
         if let Some(avatar) = identity.avatar {
             check_avatar(avatar)?;
         }
         check_attributes(identity.attributes)?;
         Ok(Payload {
             email: identity.email,
-            name: limited(identity.name, Field::Name, limits::NAME)?,
-            company: limited(identity.company, Field::Company, limits::COMPANY)?,
-            job_title: limited(identity.job_title, Field::JobTitle, limits::JOB_TITLE)?,
+            name: limit_length(identity.name, limits::NAME, policy, || Field::Name)?,
+            company: limit_length(identity.company, limits::COMPANY, policy, || Field::Company)?,
+            job_title: limit_length(identity.job_title, limits::JOB_TITLE, policy, || {
+                Field::JobTitle
+            })?,
             avatar: identity.avatar,
             attributes: identity.attributes,
         })
@@ -106,25 +103,38 @@ impl<'a> Payload<'a> {
     }
 }
 
+/// `value` within `limit` characters: as it is, shortened or refused, per
+/// `policy`.
+#[inline]
 fn limit_length(
-    value: &str,
-    field: Field,
+    value: Option<&str>,
     limit: usize,
     policy: LimitPolicy,
-) -> Result<&str, Error> {
-    // A string of at most `limit` bytes has at most `limit` characters.
-    if value.len() <= limit {
-        return Ok(value);
+    field: impl FnOnce() -> Field,
+) -> Result<Option<&str>, Error> {
+    match value {
+        // A string of at most `limit` bytes has at most `limit` characters.
+        Some(value) if value.len() > limit => match shorten(value, limit, policy) {
+            Ok(value) => Ok(Some(value)),
+            Err(length) => Err(Error::TooLong {
+                field: field(),
+                limit,
+                length,
+            }),
+        },
+        short => Ok(short),
     }
+}
+
+/// A value of more than `limit` bytes, cut to `limit` characters, or its
+/// length in characters when that is over the limit and `policy` refuses.
+#[cold]
+fn shorten(value: &str, limit: usize, policy: LimitPolicy) -> Result<&str, usize> {
     match value.char_indices().nth(limit) {
         None => Ok(value),
         Some((cut, _)) => match policy {
             LimitPolicy::Truncate => Ok(&value[..cut]),
-            LimitPolicy::Strict => Err(Error::TooLong {
-                field,
-                limit,
-                length: value.chars().count(),
-            }),
+            LimitPolicy::Strict => Err(value.chars().count()),
         },
     }
 }
