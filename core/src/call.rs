@@ -24,7 +24,8 @@ pub struct IdentifyCall {
 
 impl IdentifyCall {
     pub(crate) fn new(payload: &Payload<'_>, signature: Signature) -> Self {
-        let text = identify_text(payload, &signature, None);
+        let mut text = String::with_capacity(initial_capacity(payload, None));
+        write_identify_text(&mut text, payload, &signature, None);
         IdentifyCall { text, signature }
     }
 
@@ -69,26 +70,26 @@ impl IdentifyCall {
     }
 }
 
-/// The call's text, in a `<script nonce="…">` element when a nonce is
-/// given (checked by the caller), written into a string sized once.
-pub(crate) fn identify_text(
+/// Appends the call's text, in a `<script nonce="…">` element when a nonce
+/// is given (checked by the caller), growing `text` at most once.
+pub(crate) fn write_identify_text(
+    text: &mut String,
     payload: &Payload<'_>,
     signature: &Signature,
     nonce: Option<&str>,
-) -> String {
-    let mut text = String::with_capacity(initial_capacity(payload, nonce));
+) {
+    text.reserve(initial_capacity(payload, nonce));
     if let Some(nonce) = nonce {
         text.push_str(SCRIPT_NONCE);
         text.push_str(nonce);
         text.push_str("\">");
     }
     text.push_str(PREFIX);
-    write_identify_object(&mut text, payload, signature.as_str());
+    write_identify_object(text, payload, signature.as_str());
     text.push_str(SUFFIX);
     if nonce.is_some() {
         text.push_str(SCRIPT_END);
     }
-    text
 }
 
 const SCRIPT_NONCE: &str = "<script nonce=\"";

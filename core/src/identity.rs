@@ -243,19 +243,6 @@ impl<'de> Raw<'de> {
         }
     }
 
-    /// A string field: `null` is absent, anything but a string is an error.
-    pub(crate) fn into_optional_string(self, field: Field) -> Result<Option<Cow<'de, str>>, Error> {
-        match self {
-            Raw::Null => Ok(None),
-            Raw::Str(s) => Ok(Some(s)),
-            other => Err(Error::WrongType {
-                field,
-                expected: "a string",
-                found: other.kind(),
-            }),
-        }
-    }
-
     fn into_attribute(self, key: &str) -> Result<Option<AttributeValue>, Error> {
         let field = || Field::Attribute(key.to_owned());
         match self {
@@ -417,29 +404,80 @@ impl KeySeed {
 }
 
 /// The visit methods of a visitor that takes only some shapes: each refuses
-/// a boolean, number, bytes or list through `$refuse`, which names what was
-/// found.
+/// a boolean, number, bytes or list through the visitor's own `refuse`,
+/// which is told what was found.
 macro_rules! refuse_other_types {
-    ($value:ty, $refuse:ident) => {
+    ($value:ty) => {
         fn visit_bool<E: de::Error>(self, _: bool) -> Result<$value, E> {
-            Err($refuse("a boolean"))
+            Err(self.refuse("a boolean"))
         }
         fn visit_i64<E: de::Error>(self, _: i64) -> Result<$value, E> {
-            Err($refuse("a number"))
+            Err(self.refuse("a number"))
         }
         fn visit_u64<E: de::Error>(self, _: u64) -> Result<$value, E> {
-            Err($refuse("a number"))
+            Err(self.refuse("a number"))
         }
         fn visit_f64<E: de::Error>(self, _: f64) -> Result<$value, E> {
-            Err($refuse("a number"))
+            Err(self.refuse("a number"))
         }
         fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<$value, E> {
-            Err($refuse("bytes"))
+            Err(self.refuse("bytes"))
         }
         fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<$value, A::Error> {
-            Err($refuse("a list"))
+            Err(self.refuse("a list"))
         }
     };
+}
+
+/// A string field: `null` is absent, anything but a string is an error
+/// naming the field.
+struct StringField(Field);
+
+impl<'de> DeserializeSeed<'de> for StringField {
+    type Value = Option<Cow<'de, str>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StringField {
+    type Value = Option<Cow<'de, str>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: a string", self.0)
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(v)))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(self.refuse("a map"))
+    }
+    refuse_other_types!(Self::Value);
+}
+
+impl StringField {
+    fn refuse<E: de::Error>(self, found: &'static str) -> E {
+        de::Error::custom(Error::WrongType {
+            field: self.0,
+            expected: "a string",
+            found,
+        })
+    }
 }
 
 /// The `attributes` map: `null` is empty, anything but a map is an error.
@@ -480,16 +518,18 @@ impl<'de> Deserialize<'de> for Attributes {
                 Ok(Attributes(attributes))
             }
             fn visit_str<E: de::Error>(self, _: &str) -> Result<Attributes, E> {
-                Err(not_a_map("a string"))
+                Err(self.refuse("a string"))
             }
-            refuse_other_types!(Attributes, not_a_map);
+            refuse_other_types!(Attributes);
         }
-        fn not_a_map<E: de::Error>(found: &'static str) -> E {
-            de::Error::custom(Error::WrongType {
-                field: Field::Attributes,
-                expected: "a map of custom attributes",
-                found,
-            })
+        impl AttributesVisitor {
+            fn refuse<E: de::Error>(self, found: &'static str) -> E {
+                de::Error::custom(Error::WrongType {
+                    field: Field::Attributes,
+                    expected: "a map of custom attributes",
+                    found,
+                })
+            }
         }
         deserializer.deserialize_any(AttributesVisitor)
     }
@@ -531,20 +571,19 @@ impl<'de> Fields<'de> {
         mut map: A,
         kind: MapKind,
     ) -> Result<(), A::Error> {
-        let string =
-            |raw: Raw<'de>, field| raw.into_optional_string(field).map_err(de::Error::custom);
+        let string = StringField;
         let keys = || KeySeed {
             keep_names: matches!(kind, MapKind::Arguments(_)),
         };
         while let Some(key) = map.next_key_seed(keys())? {
             match (key, kind) {
-                (Key::Email, _) => self.email = string(map.next_value()?, Field::Email)?,
-                (Key::Name, _) => self.name = string(map.next_value()?, Field::Name)?,
-                (Key::Company, _) => self.company = string(map.next_value()?, Field::Company)?,
+                (Key::Email, _) => self.email = map.next_value_seed(string(Field::Email))?,
+                (Key::Name, _) => self.name = map.next_value_seed(string(Field::Name))?,
+                (Key::Company, _) => self.company = map.next_value_seed(string(Field::Company))?,
                 (Key::JobTitle, _) => {
-                    self.job_title = string(map.next_value()?, Field::JobTitle)?;
+                    self.job_title = map.next_value_seed(string(Field::JobTitle))?;
                 }
-                (Key::Avatar, _) => self.avatar = string(map.next_value()?, Field::Avatar)?,
+                (Key::Avatar, _) => self.avatar = map.next_value_seed(string(Field::Avatar))?,
                 (Key::Attributes, _) => {
                     self.attributes = Some(map.next_value::<Attributes>()?.0);
                 }
@@ -704,7 +743,7 @@ impl<'de> Visitor<'de> for UserVisitor<'_, 'de> {
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(UserVisitor::new(self.fields))
     }
-    refuse_other_types!((), not_a_user);
+    refuse_other_types!(());
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
         self.fields.read_map(map, MapKind::User)?;
         if self.fields.email.is_none() {
@@ -714,10 +753,12 @@ impl<'de> Visitor<'de> for UserVisitor<'_, 'de> {
     }
 }
 
-fn not_a_user<E: de::Error>(found: &'static str) -> E {
-    de::Error::custom(Error::WrongType {
-        field: Field::Email,
-        expected: "a string, or a user map with an email",
-        found,
-    })
+impl UserVisitor<'_, '_> {
+    fn refuse<E: de::Error>(self, found: &'static str) -> E {
+        de::Error::custom(Error::WrongType {
+            field: Field::Email,
+            expected: "a string, or a user map with an email",
+            found,
+        })
+    }
 }

@@ -9,7 +9,7 @@ use hmac::digest::block_api::{Buffer, FixedOutputCore, UpdateCore};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::call::{IdentifyCall, check_nonce, identify_text};
+use crate::call::{IdentifyCall, check_nonce, write_identify_text};
 use crate::error::Error;
 use crate::identity::{Identity, IdentityRef};
 use crate::validate::{LimitPolicy, Payload};
@@ -173,20 +173,23 @@ impl Signer {
         Ok(IdentifyCall::new(&payload, signature))
     }
 
-    /// The call's text for `identity`, in a `<script nonce="…">` element
-    /// when a nonce is given: [`identify`](Self::identify) and
-    /// [`IdentifyCall::script_tag`] in one buffer, for the template path.
-    pub(crate) fn identify_text(
+    /// Appends the call's text for `identity` to `text`, in a
+    /// `<script nonce="…">` element when a nonce is given: what
+    /// [`identify`](Self::identify) and [`IdentifyCall::script_tag`] make,
+    /// in one buffer, for the template path.
+    pub(crate) fn write_identify_text(
         &self,
+        text: &mut String,
         identity: IdentityRef<'_>,
         nonce: Option<&str>,
-    ) -> Result<String, Error> {
+    ) -> Result<(), Error> {
         let payload = Payload::new(identity, self.policy)?;
         if let Some(nonce) = nonce {
             check_nonce(nonce)?;
         }
         let signature = self.sign(payload.email);
-        Ok(identify_text(&payload, &signature, nonce))
+        write_identify_text(text, &payload, &signature, nonce);
+        Ok(())
     }
 }
 

@@ -78,8 +78,8 @@ impl HelperDef for BeaconIdentify {
             return Err(failed(IDENTIFY)("takes one user or email parameter").into());
         }
         let input = h.param(0).map(|param| param.value());
-        let html = template::render(&self.0, input, hash(h)).map_err(failed(IDENTIFY))?;
-        out.write(&html)?;
+        template::render_with(&self.0, input, hash(h), |html| out.write(html))
+            .map_err(failed(IDENTIFY))??;
         Ok(())
     }
 }

@@ -16,9 +16,13 @@ pub fn register(tera: &mut Tera, signer: Signer) {
     tera.register_filter(
         IDENTIFY,
         move |value: &Value, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let html = template::render(&signer, Some(Lent(value)), arguments(&kwargs))
-                .map_err(failed(IDENTIFY))?;
-            Ok(Value::safe_string(&html))
+            template::render_with(
+                &signer,
+                Some(Lent(value)),
+                arguments(&kwargs),
+                Value::safe_string,
+            )
+            .map_err(failed(IDENTIFY))
         },
     );
     tera.register_function(LOGOUT, |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
