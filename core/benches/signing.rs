@@ -3,12 +3,14 @@
 //! With the key state precomputed, HMAC-SHA256 of a short email is two
 //! SHA-256 block compressions (inner and outer); `floor/two_compressions`
 //! measures exactly that, so `sign / floor` is the overhead of our code.
+//! `template/render` is what every engine's `beacon_identify` runs: read a
+//! user map and (empty) keyword arguments, validate, sign and write.
 //! Compare ratios within one run: the machines are shared and noisy.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use helpscout_beacon::{Identity, Signer};
+use helpscout_beacon::{Identity, Signer, template};
 use sha2::block_api::compress256;
 
 const EMAIL: &str = "jane.doe@example.com";
@@ -44,6 +46,11 @@ fn benches(c: &mut Criterion) {
     });
     group.bench_function("identify", |b| {
         b.iter(|| signer.identify(black_box(&identity)))
+    });
+    let user = serde_json::json!({"email": EMAIL, "name": "Jane Doe"});
+    let no_arguments = serde_json::json!({});
+    group.bench_function("template/render", |b| {
+        b.iter(|| template::render(&signer, Some(black_box(&user)), black_box(&no_arguments)))
     });
     group.finish();
 }

@@ -6,6 +6,7 @@
 //! (what Help Scout's own mobile SDKs do) or refuse it, per [`LimitPolicy`].
 
 use std::collections::BTreeMap;
+use std::ops::Deref;
 
 use crate::error::{Error, Field};
 use crate::identity::{AttributeValue, IdentityRef};
@@ -53,14 +54,16 @@ pub enum LimitPolicy {
     Strict,
 }
 
-/// A validated identity, borrowing from the identity it came from.
-pub(crate) struct Payload<'a> {
-    pub(crate) email: &'a str,
-    pub(crate) name: Option<&'a str>,
-    pub(crate) company: Option<&'a str>,
-    pub(crate) job_title: Option<&'a str>,
-    pub(crate) avatar: Option<&'a str>,
-    pub(crate) attributes: &'a BTreeMap<String, AttributeValue>,
+/// A validated identity: the fields that passed, shortened where the policy
+/// shortens, borrowing from the identity they came from.
+pub(crate) struct Payload<'a>(IdentityRef<'a>);
+
+impl<'a> Deref for Payload<'a> {
+    type Target = IdentityRef<'a>;
+
+    fn deref(&self) -> &IdentityRef<'a> {
+        &self.0
+    }
 }
 
 impl<'a> Payload<'a> {
@@ -72,16 +75,14 @@ impl<'a> Payload<'a> {
             check_avatar(avatar)?;
         }
         check_attributes(identity.attributes)?;
-        Ok(Payload {
-            email: identity.email,
+        Ok(Payload(IdentityRef {
             name: limit_length(identity.name, limits::NAME, policy, || Field::Name)?,
             company: limit_length(identity.company, limits::COMPANY, policy, || Field::Company)?,
             job_title: limit_length(identity.job_title, limits::JOB_TITLE, policy, || {
                 Field::JobTitle
             })?,
-            avatar: identity.avatar,
-            attributes: identity.attributes,
-        })
+            ..identity
+        }))
     }
 
     /// Every string that will be emitted, for sizing the output once.
