@@ -24,7 +24,7 @@ pub struct IdentifyCall {
 
 impl IdentifyCall {
     pub(crate) fn new(payload: &Payload<'_>, signature: Signature) -> Self {
-        let mut text = String::with_capacity(initial_capacity(payload, None));
+        let mut text = String::new();
         write_identify_text(&mut text, payload, &signature, None);
         IdentifyCall { text, signature }
     }
@@ -71,18 +71,16 @@ impl IdentifyCall {
 }
 
 /// Appends the call's text, in a `<script nonce="…">` element when a nonce
-/// is given (checked by the caller), growing `text` at most once.
+/// is given, growing `text` at most once.
 pub(crate) fn write_identify_text(
     text: &mut String,
     payload: &Payload<'_>,
     signature: &Signature,
-    nonce: Option<&str>,
+    nonce: Option<Nonce<'_>>,
 ) {
     text.reserve(initial_capacity(payload, nonce));
     if let Some(nonce) = nonce {
-        text.push_str(SCRIPT_NONCE);
-        text.push_str(nonce);
-        text.push_str("\">");
+        push_script_nonce(text, nonce);
     }
     text.push_str(PREFIX);
     write_identify_object(text, payload, signature.as_str());
@@ -97,8 +95,8 @@ const SCRIPT_END: &str = "</script>";
 
 /// Keys, quotes, commas and the signature, plus the strings themselves:
 /// enough for any input without escapes, so the buffer is sized once.
-fn initial_capacity(payload: &Payload<'_>, nonce: Option<&str>) -> usize {
-    let element = nonce.map_or(0, |n| SCRIPT_NONCE.len() + n.len() + 2 + SCRIPT_END.len());
+fn initial_capacity(payload: &Payload<'_>, nonce: Option<Nonce<'_>>) -> usize {
+    let element = nonce.map_or(0, |n| SCRIPT_NONCE.len() + n.0.len() + 2 + SCRIPT_END.len());
     element + PREFIX.len() + SUFFIX.len() + 160 + 4 * payload.attributes.len() + payload.text_len()
 }
 
@@ -106,12 +104,7 @@ fn initial_capacity(payload: &Payload<'_>, nonce: Option<&str>) -> usize {
 fn script_element(text: &str, nonce: Option<&str>) -> Result<String, Error> {
     let mut tag = String::with_capacity(text.len() + 40);
     match nonce {
-        Some(nonce) => {
-            check_nonce(nonce)?;
-            tag.push_str(SCRIPT_NONCE);
-            tag.push_str(nonce);
-            tag.push_str("\">");
-        }
+        Some(nonce) => push_script_nonce(&mut tag, Nonce::check(nonce)?),
         None => tag.push_str("<script>"),
     }
     tag.push_str(text);
@@ -119,23 +112,37 @@ fn script_element(text: &str, nonce: Option<&str>) -> Result<String, Error> {
     Ok(tag)
 }
 
-/// A CSP nonce as the CSP grammar has it (base64 or base64url, at most two
-/// `=` at the end): browsers ignore a malformed nonce, which would block the
-/// script. Made only of these characters, it needs no escaping in an
-/// attribute.
-pub(crate) fn check_nonce(nonce: &str) -> Result<(), Error> {
-    let body = nonce
-        .strip_suffix("==")
-        .or_else(|| nonce.strip_suffix('='))
-        .unwrap_or(nonce);
-    let valid = !body.is_empty()
-        && body
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_'));
-    if valid {
-        Ok(())
-    } else {
-        Err(Error::InvalidNonce)
+/// `<script nonce="…">`: the only way a nonce reaches the output.
+fn push_script_nonce(text: &mut String, nonce: Nonce<'_>) {
+    text.push_str(SCRIPT_NONCE);
+    text.push_str(nonce.0);
+    text.push_str("\">");
+}
+
+/// A nonce that has passed [`Nonce::check`], so it can go into an
+/// attribute as it is.
+#[derive(Clone, Copy)]
+pub(crate) struct Nonce<'a>(&'a str);
+
+impl<'a> Nonce<'a> {
+    /// A CSP nonce as the CSP grammar has it (base64 or base64url, at most
+    /// two `=` at the end): browsers ignore a malformed nonce, which would
+    /// block the script. Made only of these characters, it needs no escaping
+    /// in an attribute.
+    pub(crate) fn check(nonce: &'a str) -> Result<Self, Error> {
+        let body = nonce
+            .strip_suffix("==")
+            .or_else(|| nonce.strip_suffix('='))
+            .unwrap_or(nonce);
+        let valid = !body.is_empty()
+            && body
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_'));
+        if valid {
+            Ok(Nonce(nonce))
+        } else {
+            Err(Error::InvalidNonce)
+        }
     }
 }
 

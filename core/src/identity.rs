@@ -420,6 +420,12 @@ macro_rules! refuse_other_types {
         fn visit_f64<E: de::Error>(self, _: f64) -> Result<$value, E> {
             Err(self.refuse("a number"))
         }
+        fn visit_i128<E: de::Error>(self, _: i128) -> Result<$value, E> {
+            Err(self.refuse("a number"))
+        }
+        fn visit_u128<E: de::Error>(self, _: u128) -> Result<$value, E> {
+            Err(self.refuse("a number"))
+        }
         fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<$value, E> {
             Err(self.refuse("bytes"))
         }

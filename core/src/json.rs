@@ -16,10 +16,8 @@
 //! string (its formatter hands over the fragments between its own escapes)
 //! and it writes bytes that must then be checked again as UTF-8; on the hot
 //! path of every page render both showed up as a third of the cost of the
-//! JSON. Numbers are still serde_json's: `Number`'s `Display` is the same
-//! `itoa`/`ryu` text its serializer writes.
-
-use std::fmt::Write;
+//! JSON. Numbers (custom attributes only) are still written by serde_json's
+//! serializer.
 
 use crate::identity::AttributeValue;
 use crate::validate::Payload;
@@ -107,10 +105,10 @@ pub(crate) fn write_str(out: &mut String, value: &str) {
 fn write_attribute(out: &mut String, value: &AttributeValue) {
     match value {
         AttributeValue::String(s) => write_str(out, s),
-        // Writing to a String cannot fail.
-        AttributeValue::Number(n) => {
-            let _ = write!(out, "{n}");
-        }
+        AttributeValue::Number(n) => match serde_json::to_string(n) {
+            Ok(text) => out.push_str(&text),
+            Err(error) => unreachable!("a serde_json::Number did not serialize: {error}"),
+        },
         AttributeValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
     }
 }

@@ -32,7 +32,8 @@
 //!
 //! The template engines get the same through their adapter crates
 //! (`helpscout-beacon-tera`, `helpscout-beacon-minijinja`,
-//! `helpscout-beacon-handlebars`), which all go through [`template::render`].
+//! `helpscout-beacon-handlebars`), which all go through [`template::render`]
+//! or [`template::render_with`].
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

@@ -9,7 +9,7 @@ use hmac::digest::block_api::{Buffer, FixedOutputCore, UpdateCore};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::call::{IdentifyCall, check_nonce, write_identify_text};
+use crate::call::{IdentifyCall, Nonce, write_identify_text};
 use crate::error::Error;
 use crate::identity::{Identity, IdentityRef};
 use crate::validate::{LimitPolicy, Payload};
@@ -164,11 +164,7 @@ impl Signer {
     /// invalid avatar, a bad or reserved attribute key, too many attributes,
     /// or (under [`LimitPolicy::Strict`]) any over-long field.
     pub fn identify(&self, identity: &Identity) -> Result<IdentifyCall, Error> {
-        self.identify_view(identity.view())
-    }
-
-    fn identify_view(&self, identity: IdentityRef<'_>) -> Result<IdentifyCall, Error> {
-        let payload = Payload::new(identity, self.policy)?;
+        let payload = Payload::new(identity.view(), self.policy)?;
         let signature = self.sign(payload.email);
         Ok(IdentifyCall::new(&payload, signature))
     }
@@ -184,9 +180,7 @@ impl Signer {
         nonce: Option<&str>,
     ) -> Result<(), Error> {
         let payload = Payload::new(identity, self.policy)?;
-        if let Some(nonce) = nonce {
-            check_nonce(nonce)?;
-        }
+        let nonce = nonce.map(Nonce::check).transpose()?;
         let signature = self.sign(payload.email);
         write_identify_text(text, &payload, &signature, nonce);
         Ok(())

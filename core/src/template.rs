@@ -37,8 +37,8 @@ use crate::signer::Signer;
 /// sign, and return the call, wrapped in `<script nonce="…">` when a nonce
 /// was given.
 ///
-/// Strings are borrowed from the engine's values wherever its deserializer
-/// lends them, and nothing is copied but the output.
+/// The fields' strings are borrowed from the engine's values wherever its
+/// deserializer lends them (custom attributes are copied).
 ///
 /// # Errors
 /// The deserializers' own errors, and every [`Error`] of reading the
@@ -88,18 +88,24 @@ pub fn render_with<'de, E: de::Error, R>(
     // The text of a call is a few hundred bytes; a buffer grown past this
     // by an unusual one is let go rather than kept for the thread's life.
     const KEEP: usize = 4096;
-    BUFFER.with(|buffer| match buffer.try_borrow_mut() {
-        Ok(mut text) => {
-            text.clear();
-            let rendered = render_into(&mut text, signer, input, args).map(|()| f(&text));
-            if text.capacity() > KEEP {
-                *text = String::new();
-            }
-            rendered
+    let mut parts = Some((input, args, f));
+    let reused = BUFFER.try_with(|buffer| {
+        let mut text = buffer.try_borrow_mut().ok()?;
+        let (input, args, f) = parts.take()?;
+        text.clear();
+        let rendered = render_into(&mut text, signer, input, args).map(|()| f(&text));
+        if text.capacity() > KEEP {
+            *text = String::new();
         }
-        // Only if `f` renders again on this thread: that one gets its own.
-        Err(_) => render(signer, input, args).map(|text| f(&text)),
-    })
+        Some(rendered)
+    });
+    match (reused, parts) {
+        (Ok(Some(rendered)), _) => rendered,
+        // `f` rendering again on this thread, or the thread shutting down:
+        // a buffer of its own.
+        (_, Some((input, args, f))) => render(signer, input, args).map(|text| f(&text)),
+        (_, None) => unreachable!("the parts are taken only where the buffer is used"),
+    }
 }
 
 fn render_into<'de, E: de::Error>(

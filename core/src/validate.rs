@@ -1,5 +1,6 @@
-//! Validation: an [`Identity`](crate::Identity) (or a template's input) checked against Beacon's limits becomes a
-//! [`Payload`], the exact set of strings that will be signed and emitted.
+//! Validation: an [`Identity`](crate::Identity), or a template's input and
+//! arguments, checked against Beacon's limits becomes a [`Payload`], the
+//! exact set of strings that will be signed and emitted.
 //!
 //! Beacon drops a value over its limit without a word, so the user would
 //! silently lose their name. We either shorten it on a character boundary
