@@ -19,14 +19,27 @@ fn benches(c: &mut Criterion) {
     let mut tera = Tera::default();
     helpscout_beacon_tera::register(&mut tera, signer.clone());
     tera.register_filter("json_encode", tera_contrib::json::json_encode);
+    tera.add_raw_template("identify.html", "{{ user | beacon_identify }}")
+        .unwrap();
+    tera.add_raw_template("json.html", "{{ user | json_encode | safe }}")
+        .unwrap();
+    let mut context = Context::new();
+    context.insert(
+        "user",
+        &serde_json::json!({"email": "jane.doe@example.com", "name": "Jane Doe"}),
+    );
+
+    // The floors get an instance of their own, so that the comparison above
+    // runs in exactly the instance it always ran in.
+    let mut floors = Tera::default();
     let constant = "x".repeat(150);
-    tera.register_filter(
+    floors.register_filter(
         "constant",
         move |_: &Value, _: Kwargs, _: &State| -> TeraResult<Value> {
             Ok(Value::safe_string(&constant))
         },
     );
-    tera.register_filter(
+    floors.register_filter(
         "sign_only",
         move |user: &Value, _: Kwargs, _: &State| -> TeraResult<Value> {
             let email = user
@@ -37,31 +50,26 @@ fn benches(c: &mut Criterion) {
             Ok(Value::safe_string(signer.sign(email).as_str()))
         },
     );
-    let templates = [
-        ("identify.html", "{{ user | beacon_identify }}"),
-        ("json.html", "{{ user | json_encode | safe }}"),
-        ("constant.html", "{{ user | constant }}"),
-        ("sign_only.html", "{{ user | sign_only }}"),
-    ];
-    for (name, source) in templates {
-        tera.add_raw_template(name, source).unwrap();
-    }
-    let mut context = Context::new();
-    context.insert(
-        "user",
-        &serde_json::json!({"email": "jane.doe@example.com", "name": "Jane Doe"}),
-    );
+    floors
+        .add_raw_template("constant.html", "{{ user | constant }}")
+        .unwrap();
+    floors
+        .add_raw_template("sign_only.html", "{{ user | sign_only }}")
+        .unwrap();
 
     let mut group = c.benchmark_group("tera");
-    let cases = [
-        ("json_encode", "json.html"),
-        ("beacon_identify", "identify.html"),
+    group.bench_function("json_encode", |b| {
+        b.iter(|| tera.render("json.html", black_box(&context)).unwrap())
+    });
+    group.bench_function("beacon_identify", |b| {
+        b.iter(|| tera.render("identify.html", black_box(&context)).unwrap())
+    });
+    for (id, template) in [
         ("floor/constant", "constant.html"),
         ("floor/sign_only", "sign_only.html"),
-    ];
-    for (id, template) in cases {
+    ] {
         group.bench_function(id, |b| {
-            b.iter(|| tera.render(template, black_box(&context)).unwrap())
+            b.iter(|| floors.render(template, black_box(&context)).unwrap())
         });
     }
     group.finish();
