@@ -577,19 +577,22 @@ impl<'de> Fields<'de> {
         mut map: A,
         kind: MapKind,
     ) -> Result<(), A::Error> {
-        let string = StringField;
         let keys = || KeySeed {
             keep_names: matches!(kind, MapKind::Arguments(_)),
         };
         while let Some(key) = map.next_key_seed(keys())? {
             match (key, kind) {
-                (Key::Email, _) => self.email = map.next_value_seed(string(Field::Email))?,
-                (Key::Name, _) => self.name = map.next_value_seed(string(Field::Name))?,
-                (Key::Company, _) => self.company = map.next_value_seed(string(Field::Company))?,
-                (Key::JobTitle, _) => {
-                    self.job_title = map.next_value_seed(string(Field::JobTitle))?;
+                (Key::Email, _) => self.email = map.next_value_seed(StringField(Field::Email))?,
+                (Key::Name, _) => self.name = map.next_value_seed(StringField(Field::Name))?,
+                (Key::Company, _) => {
+                    self.company = map.next_value_seed(StringField(Field::Company))?
                 }
-                (Key::Avatar, _) => self.avatar = map.next_value_seed(string(Field::Avatar))?,
+                (Key::JobTitle, _) => {
+                    self.job_title = map.next_value_seed(StringField(Field::JobTitle))?;
+                }
+                (Key::Avatar, _) => {
+                    self.avatar = map.next_value_seed(StringField(Field::Avatar))?
+                }
                 (Key::Attributes, _) => {
                     self.attributes = Some(map.next_value::<Attributes>()?.0);
                 }

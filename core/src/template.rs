@@ -17,7 +17,7 @@
 //! ```
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -83,29 +83,20 @@ pub fn render_with<'de, E: de::Error, R>(
     f: impl FnOnce(&str) -> R,
 ) -> Result<R, E> {
     thread_local! {
-        static BUFFER: RefCell<String> = const { RefCell::new(String::new()) };
+        static BUFFER: Cell<String> = const { Cell::new(String::new()) };
     }
     // The text of a call is a few hundred bytes; a buffer grown past this
     // by an unusual one is let go rather than kept for the thread's life.
     const KEEP: usize = 4096;
-    let mut parts = Some((input, args, f));
-    let reused = BUFFER.try_with(|buffer| {
-        let mut text = buffer.try_borrow_mut().ok()?;
-        let (input, args, f) = parts.take()?;
-        text.clear();
-        let rendered = render_into(&mut text, signer, input, args).map(|()| f(&text));
-        if text.capacity() > KEEP {
-            *text = String::new();
-        }
-        Some(rendered)
-    });
-    match (reused, parts) {
-        (Ok(Some(rendered)), _) => rendered,
-        // `f` rendering again on this thread, or the thread shutting down:
-        // a buffer of its own.
-        (_, Some((input, args, f))) => render(signer, input, args).map(|text| f(&text)),
-        (_, None) => unreachable!("the parts are taken only where the buffer is used"),
+    // Taken out while in use: a render inside `f`, or one while the thread
+    // shuts down, finds no buffer there and grows one of its own.
+    let mut text = BUFFER.try_with(Cell::take).unwrap_or_default();
+    text.clear();
+    let rendered = render_into(&mut text, signer, input, args).map(|()| f(&text));
+    if text.capacity() <= KEEP {
+        let _ = BUFFER.try_with(|buffer| buffer.set(text));
     }
+    rendered
 }
 
 fn render_into<'de, E: de::Error>(

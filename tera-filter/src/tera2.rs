@@ -19,14 +19,14 @@ pub fn register(tera: &mut Tera, signer: Signer) {
             template::render_with(
                 &signer,
                 Some(Lent(value)),
-                arguments(&kwargs),
+                lent_map(kwargs.iter()),
                 Value::safe_string,
             )
             .map_err(failed(IDENTIFY))
         },
     );
     tera.register_function(LOGOUT, |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        let args = LogoutArgs::deserialize(arguments(&kwargs)).map_err(failed(LOGOUT))?;
+        let args = LogoutArgs::deserialize(lent_map(kwargs.iter())).map_err(failed(LOGOUT))?;
         let html = template::render_logout(args).map_err(failed(LOGOUT))?;
         Ok(Value::safe_string(&html))
     });
@@ -36,15 +36,12 @@ fn failed<E: std::fmt::Display>(function: &'static str) -> impl Fn(E) -> tera::E
     move |error| tera::Error::message(core_message(function, error))
 }
 
-/// The keyword arguments, as a deserializer that copies nothing.
-fn arguments(
-    kwargs: &Kwargs,
-) -> MapDeserializer<'_, impl Iterator<Item = (LentKey<'_>, Lent<'_>)>, DeError> {
-    MapDeserializer::new(
-        kwargs
-            .iter()
-            .map(|(key, value)| (LentKey(key), Lent(value))),
-    )
+/// Map entries (a user map's, or the keyword arguments), as a deserializer
+/// that copies nothing.
+fn lent_map<'a>(
+    entries: impl Iterator<Item = (&'a Key<'static>, &'a Value)>,
+) -> MapDeserializer<'a, impl Iterator<Item = (LentKey<'a>, Lent<'a>)>, DeError> {
+    MapDeserializer::new(entries.map(|(key, value)| (LentKey(key), Lent(value))))
 }
 
 /// A Tera value for serde, lending its strings and map entries where Tera's
@@ -61,8 +58,7 @@ impl<'de> Deserializer<'de> for Lent<'de> {
         if let Some(text) = self.0.as_str() {
             visitor.visit_borrowed_str(text)
         } else if let Some(map) = self.0.as_map() {
-            let entries = map.iter().map(|(key, value)| (LentKey(key), Lent(value)));
-            visitor.visit_map(MapDeserializer::new(entries))
+            visitor.visit_map(lent_map(map.iter()))
         } else {
             self.0.deserialize_any(visitor).map_err(de::Error::custom)
         }
