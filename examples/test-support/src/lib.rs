@@ -292,3 +292,35 @@ pub fn check_empty_secret_is_an_error(bin: &str) {
         "error: HELPSCOUT_BEACON_SECRET: set but empty\n"
     );
 }
+
+/// The tests of a single-page example, one `#[test]` each: the page signed
+/// with a secret set ([`check_single_page_with_secret`]), with the demo key
+/// and its warning without one ([`check_single_page_without_secret`]), and
+/// an error for an empty secret ([`check_empty_secret_is_an_error`]).
+///
+/// In `tests/serve.rs` of the example package `actix-tera`:
+///
+/// ```text
+/// example_test_support::single_page_tests!("actix-tera");
+/// ```
+#[macro_export]
+macro_rules! single_page_tests {
+    ($bin:literal) => {
+        const BIN: &str = env!(concat!("CARGO_BIN_EXE_", $bin));
+
+        #[test]
+        fn serves_a_signed_identify_call_under_a_fresh_nonce() {
+            $crate::check_single_page_with_secret(BIN);
+        }
+
+        #[test]
+        fn without_a_secret_it_uses_the_demo_key_and_says_so() {
+            $crate::check_single_page_without_secret(BIN);
+        }
+
+        #[test]
+        fn an_unusable_secret_is_an_error_not_a_fallback() {
+            $crate::check_empty_secret_is_an_error(BIN);
+        }
+    };
+}
