@@ -178,7 +178,7 @@ impl fmt::Display for Error {
             ),
             Error::UnknownArgument { function, name } => {
                 let takes = match *function {
-                    "beacon_logout" => "endActiveChat and nonce",
+                    crate::template::LOGOUT => "endActiveChat and nonce",
                     _ => "email, name, company, jobTitle, avatar, attributes and nonce",
                 };
                 write!(f, "unknown argument {name:?} ({function} takes {takes})")

@@ -30,6 +30,12 @@ use crate::identity::{
 };
 use crate::signer::Signer;
 
+/// The name every engine registers the identify filter (Tera, MiniJinja)
+/// or helper (Handlebars) under.
+pub const IDENTIFY: &str = "beacon_identify";
+/// The name every engine registers the logout function or helper under.
+pub const LOGOUT: &str = "beacon_logout";
+
 /// Everything `beacon_identify` does, in every engine: read the input (a
 /// user map or an email string, by the rules of [`Identity`]'s
 /// `Deserialize`; absent or `null` is no input) and the keyword arguments
@@ -173,7 +179,7 @@ impl<'de> Visitor<'de> for ArgsVisitor<'_, 'de> {
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        self.0.read_map(map, MapKind::Arguments("beacon_identify"))
+        self.0.read_map(map, MapKind::Arguments(IDENTIFY))
     }
 }
 
@@ -274,7 +280,7 @@ impl<'de> Deserialize<'de> for LogoutArgs {
                         }
                         other => {
                             return Err(de::Error::custom(Error::UnknownArgument {
-                                function: "beacon_logout",
+                                function: LOGOUT,
                                 name: other.name(),
                             }));
                         }

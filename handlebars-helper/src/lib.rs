@@ -44,15 +44,15 @@ use handlebars::{
     Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderErrorReason,
 };
 use helpscout_beacon::Signer;
-use helpscout_beacon::template::{self, LogoutArgs};
+use helpscout_beacon::template::{self, IDENTIFY, LOGOUT, LogoutArgs};
 use serde::Deserialize;
 use serde::de::value::MapDeserializer;
 
 /// Registers the `beacon_identify` helper, signing with `signer`, and the
 /// `beacon_logout` helper.
 pub fn register(handlebars: &mut Handlebars<'_>, signer: Signer) {
-    handlebars.register_helper("beacon_identify", Box::new(BeaconIdentify(signer)));
-    handlebars.register_helper("beacon_logout", Box::new(BeaconLogout));
+    handlebars.register_helper(IDENTIFY, Box::new(BeaconIdentify(signer)));
+    handlebars.register_helper(LOGOUT, Box::new(BeaconLogout));
 }
 
 /// The hash arguments, as a deserializer that copies nothing.
@@ -103,9 +103,6 @@ impl HelperDef for BeaconLogout {
         Ok(())
     }
 }
-
-const IDENTIFY: &str = "beacon_identify";
-const LOGOUT: &str = "beacon_logout";
 
 /// The function's name and the core's own message, as Handlebars' error.
 fn failed<E: std::fmt::Display>(function: &'static str) -> impl Fn(E) -> RenderErrorReason {

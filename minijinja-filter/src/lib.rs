@@ -57,6 +57,4 @@ mod minijinja3;
 pub use minijinja3::register;
 
 #[cfg(any(feature = "minijinja2", feature = "minijinja3"))]
-const IDENTIFY: &str = "beacon_identify";
-#[cfg(any(feature = "minijinja2", feature = "minijinja3"))]
-const LOGOUT: &str = "beacon_logout";
+use helpscout_beacon::template::{IDENTIFY, LOGOUT};

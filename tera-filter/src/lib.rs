@@ -55,9 +55,7 @@ mod tera2;
 pub use tera2::register;
 
 #[cfg(any(feature = "tera1", feature = "tera2"))]
-const IDENTIFY: &str = "beacon_identify";
-#[cfg(any(feature = "tera1", feature = "tera2"))]
-const LOGOUT: &str = "beacon_logout";
+use helpscout_beacon::template::{IDENTIFY, LOGOUT};
 
 /// What the template author needs: the function's name and the core's own
 /// message, without the "deserialization failed" that Tera 2's serde errors
