@@ -16,6 +16,10 @@ const SUFFIX: &str = ");";
 /// Made by [`Signer::identify`](crate::Signer::identify). Its text contains no
 /// `<`, `>`, `&`, `'`, U+2028 or U+2029 outside JSON escapes, so no user
 /// string can close the script element or the JavaScript string.
+///
+/// The object's keys come in one fixed order, each only when it has a value:
+/// `name`, `email`, `company`, `jobTitle`, `avatar`, the custom attributes
+/// in the order of their keys, and `signature` last.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdentifyCall {
     text: String,

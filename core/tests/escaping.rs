@@ -1,7 +1,7 @@
 //! Hostile strings, byte for byte.
 //!
 //! Every expected string in this file is written by hand from the escaping
-//! rule of DESIGN.md, never computed by the code under test: serde_json's
+//! rule of the README's "Security model", never computed by the code under test: serde_json's
 //! JSON escaping (`"` `\` and U+0000..U+001F), plus `<` `>` `&` `'` as
 //! `\u003c` `\u003e` `\u0026` `\u0027` and U+2028 / U+2029 as `\u2028` /
 //! `\u2029`; everything else is raw UTF-8.

@@ -11,7 +11,7 @@
 //! - the call's JSON part has no `<` `>` `&` `'` U+2028 U+2029 and no raw
 //!   control character below U+0020;
 //! - it parses back (keeping order and duplicates) into exactly the entries
-//!   DESIGN.md asks for: `name`, `email`, `company`, `jobTitle`, `avatar`,
+//!   `IdentifyCall` documents: `name`, `email`, `company`, `jobTitle`, `avatar`,
 //!   the custom attributes in key order, `signature` last; the email is the
 //!   identity's email byte for byte and the signature is an HMAC-SHA256
 //!   computed here with the `hmac`, `sha2` and `hex` crates;
@@ -753,7 +753,7 @@ fn lossy(bytes: &[u8]) -> String {
 
 // -------------------------------------------------------------------- model
 
-/// An identity as DESIGN.md describes it, field by field.
+/// An identity as the README's "Error policy" describes it, field by field.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Model {
     /// `email`
@@ -837,7 +837,7 @@ impl Model {
     }
 }
 
-/// Template arguments as DESIGN.md describes them.
+/// Template arguments as the README describes them.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct ArgsModel {
     email: Option<String>,

@@ -22,11 +22,13 @@
 //!
 //! The helper takes a user map (or any serializable struct with an `email`)
 //! or an email string as its one parameter, and the hash arguments `name`,
-//! `company`, `jobTitle`, `avatar`, `email` and `nonce`:
+//! `company`, `jobTitle`, `avatar` and `email` (each replaces the user's
+//! field), `attributes` (adds to the user's custom attributes, replacing a
+//! key the user also has) and `nonce`:
 //!
 //! ```text
 //! {{beacon_identify user}}
-//! {{beacon_identify user nonce=csp_nonce}}          (wrapped in <script nonce="…">)
+//! {{beacon_identify user nonce=csp_nonce}} {{!-- a whole <script nonce="…"> element --}}
 //! {{beacon_identify email=user.email name=user.name}}
 //! ```
 //!

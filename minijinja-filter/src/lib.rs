@@ -23,7 +23,9 @@
 //!
 //! The filter takes a user map (or any serializable struct with an `email`)
 //! or an email string, and the keyword arguments `name`, `company`,
-//! `jobTitle`, `avatar`, `email` and `nonce`:
+//! `jobTitle`, `avatar` and `email` (each replaces the user's field),
+//! `attributes` (adds to the user's custom attributes, replacing a key the
+//! user also has) and `nonce`:
 //!
 //! ```text
 //! {{ user | beacon_identify }}

@@ -1,8 +1,9 @@
 //! The filter and function for Tera 1, enabled by the `tera1` feature.
 //!
 //! ```
+//! # use tera1 as tera; // this crate's own name for its Tera 1 dependency
 //! use helpscout_beacon::Signer;
-//! use tera1::{Context, Tera};
+//! use tera::{Context, Tera};
 //!
 //! let mut tera = Tera::default();
 //! helpscout_beacon_tera::tera1::register(&mut tera, Signer::new("secret_key_from_beacon_config")?);
@@ -16,6 +17,32 @@
 //!         r#"<script>window.Beacon('identify', {"name":"Jane \u0026 Joe","email":"email@email.com","#,
 //!         r#""signature":"9afe726c978e4a5acc34dbc68da4f518850c5d5c9d9f75afd1b3fed8755838b2"});</script>"#,
 //!     )
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Tera 1 nests a filter's error: the `Display` of the error `render`
+//! returns only names the template, and the filter's message is at the end
+//! of its [`source`](std::error::Error::source) chain, so print the chain:
+//!
+//! ```
+//! # use tera1 as tera;
+//! # let mut tera = tera::Tera::default();
+//! # helpscout_beacon_tera::tera1::register(&mut tera, helpscout_beacon::Signer::new("secret")?);
+//! # tera.add_raw_template("page.html", "<script>{{ user | beacon_identify }}</script>")?;
+//! let mut context = tera::Context::new();
+//! context.insert("user", &serde_json::json!({"name": "Jane"}));
+//! let error = tera.render("page.html", &context).unwrap_err();
+//!
+//! let chain: Vec<String> =
+//!     std::iter::successors(Some(&error as &dyn std::error::Error), |e| e.source())
+//!         .map(|e| e.to_string())
+//!         .collect();
+//! assert_eq!(chain[0], "Failed to render 'page.html'");
+//! assert_eq!(
+//!     chain.last().unwrap(),
+//!     "beacon_identify: email: required, but missing, null or undefined \
+//!      (pass a user with an email, or an email string)"
 //! );
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
