@@ -111,9 +111,14 @@ pub enum Error {
         /// The field holding the value.
         field: Field,
     },
-    /// The CSP nonce is `null`, or not one or more of `A-Z a-z 0-9 + / - _`
-    /// followed by at most two `=`.
+    /// The CSP nonce is not one or more of `A-Z a-z 0-9 + / - _` followed by
+    /// at most two `=`.
     InvalidNonce,
+    /// A `nonce` argument was given as `null` or undefined: most often the
+    /// template names a nonce variable that is not in its context. An error,
+    /// not a call without a nonce, because the page's Content Security
+    /// Policy would block that script without a word.
+    NullNonce,
     /// The template call has a keyword argument that the filter, helper or
     /// function does not take.
     UnknownArgument {
@@ -175,6 +180,9 @@ impl fmt::Display for Error {
             }
             Error::InvalidNonce => f.write_str(
                 "nonce: must be a CSP nonce, one or more of A-Z a-z 0-9 + / - _ then at most two '='; pass the request's nonce or leave nonce out",
+            ),
+            Error::NullNonce => f.write_str(
+                "nonce: null or undefined (is the request's nonce in the template's context?); pass it, or leave nonce out",
             ),
             Error::UnknownArgument { function, name } => {
                 let takes = match *function {

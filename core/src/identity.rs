@@ -666,7 +666,7 @@ impl IdentityRef<'_> {
 /// variable, and a script without its nonce would be blocked by the CSP.
 pub(crate) fn read_nonce<E: de::Error>(raw: Raw<'_>) -> Result<Cow<'_, str>, E> {
     match raw {
-        Raw::Null => Err(de::Error::custom(Error::InvalidNonce)),
+        Raw::Null => Err(de::Error::custom(Error::NullNonce)),
         Raw::Str(nonce) => Ok(nonce),
         other => Err(de::Error::custom(Error::WrongType {
             field: Field::Nonce,

@@ -1,5 +1,6 @@
-//! Every bad input of DESIGN.md gets its own error, naming the field and the
-//! rule, and no error, `Debug` or `Display` ever shows the secret.
+//! Every bad input of the README's "Error policy" gets its own error, naming
+//! the field and the rule, and no error, `Debug` or `Display` ever shows the
+//! secret.
 
 use helpscout_beacon::template::{self, TemplateArgs};
 use helpscout_beacon::{Error, Field, Identity, LimitPolicy, Signer};
@@ -395,7 +396,7 @@ fn args_error(args: Value) -> String {
 fn bad_template_arguments() {
     assert_eq!(
         args_error(json!({"nonce": null})),
-        Error::InvalidNonce.to_string()
+        "nonce: null or undefined (is the request's nonce in the template's context?); pass it, or leave nonce out"
     );
     assert_eq!(
         args_error(json!({"nonce": 12})),
@@ -519,7 +520,7 @@ fn bad_logout_arguments() {
     );
     assert_eq!(
         logout_args_error(json!({"nonce": null})),
-        Error::InvalidNonce.to_string()
+        Error::NullNonce.to_string()
     );
     assert_eq!(
         logout_args_error(json!({"email": "a@b.c"})),
