@@ -16,7 +16,8 @@ rounds=2000
 
 echo "building the Rust timing example (release)..." >&2
 cargo build -q --release -p helpscout-beacon --example sign_timing
-read -r ours fresh < <(target/release/examples/sign_timing "$vectors")
+# `cargo run` finds the binary wherever CARGO_TARGET_DIR puts it.
+read -r ours fresh < <(cargo run -q --release -p helpscout-beacon --example sign_timing -- "$vectors")
 
 printf '%-28s %12s %10s\n' "implementation" "ns/signature" "vs ours"
 row() { awk -v name="$1" -v ns="$2" -v ours="$ours" 'BEGIN { printf "%-28s %12.1f %9.1fx\n", name, ns, ns / ours }'; }
