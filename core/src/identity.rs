@@ -207,7 +207,6 @@ impl Serialize for AttributeValue {
 /// Any one value, kept just long enough to check its type against the field
 /// it was found in. Maps and lists are drained, not kept; a string is
 /// borrowed when the deserializer lends it.
-#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Raw<'de> {
     Null,
     Str(Cow<'de, str>),
@@ -218,19 +217,7 @@ pub(crate) enum Raw<'de> {
     Bytes,
 }
 
-impl<'de> Raw<'de> {
-    fn into_owned(self) -> Raw<'static> {
-        match self {
-            Raw::Null => Raw::Null,
-            Raw::Str(s) => Raw::Str(Cow::Owned(s.into_owned())),
-            Raw::Bool(b) => Raw::Bool(b),
-            Raw::Number(n) => Raw::Number(n),
-            Raw::Map => Raw::Map,
-            Raw::List => Raw::List,
-            Raw::Bytes => Raw::Bytes,
-        }
-    }
-
+impl Raw<'_> {
     pub(crate) fn kind(&self) -> &'static str {
         match self {
             Raw::Null => "null",
@@ -551,9 +538,8 @@ pub(crate) struct Fields<'de> {
     pub(crate) company: Option<Cow<'de, str>>,
     pub(crate) job_title: Option<Cow<'de, str>>,
     pub(crate) avatar: Option<Cow<'de, str>>,
-    /// Read only from template arguments; a string once the map is read
-    /// (see [`Fields::nonce`]).
-    nonce: Option<Raw<'de>>,
+    /// Read only from template arguments.
+    nonce: Option<Cow<'de, str>>,
     pub(crate) attributes: Option<BTreeMap<String, AttributeValue>>,
 }
 
@@ -580,6 +566,7 @@ impl<'de> Fields<'de> {
         let keys = || KeySeed {
             keep_names: matches!(kind, MapKind::Arguments(_)),
         };
+        let mut nonce = None;
         while let Some(key) = map.next_key_seed(keys())? {
             match (key, kind) {
                 (Key::Email, _) => self.email = map.next_value_seed(StringField(Field::Email))?,
@@ -596,7 +583,7 @@ impl<'de> Fields<'de> {
                 (Key::Attributes, _) => {
                     self.attributes = Some(map.next_value::<Attributes>()?.0);
                 }
-                (Key::Nonce, MapKind::Arguments(_)) => self.nonce = Some(map.next_value()?),
+                (Key::Nonce, MapKind::Arguments(_)) => nonce = Some(map.next_value::<Raw>()?),
                 (key @ (Key::EndActiveChat | Key::Other(_)), MapKind::Arguments(function)) => {
                     let name = key.name();
                     return Err(de::Error::custom(Error::UnknownArgument { function, name }));
@@ -607,18 +594,15 @@ impl<'de> Fields<'de> {
             }
         }
         // Checked once the map is read: like any key, the last `nonce` wins.
-        if let Some(raw) = self.nonce.take() {
-            self.nonce = Some(Raw::Str(read_nonce(raw)?));
+        if let Some(raw) = nonce {
+            self.nonce = Some(read_nonce(raw)?);
         }
         Ok(())
     }
 
     /// The nonce argument.
     pub(crate) fn nonce(&self) -> Option<&str> {
-        match &self.nonce {
-            Some(Raw::Str(nonce)) => Some(nonce),
-            _ => None,
-        }
+        self.nonce.as_deref()
     }
 
     /// The fields of an identity, borrowed.
@@ -643,7 +627,7 @@ impl<'de> Fields<'de> {
             company: owned(self.company),
             job_title: owned(self.job_title),
             avatar: owned(self.avatar),
-            nonce: self.nonce.map(Raw::into_owned),
+            nonce: owned(self.nonce),
             attributes: self.attributes,
         }
     }

@@ -189,9 +189,10 @@ impl<'de> Visitor<'de> for ArgsVisitor<'_, 'de> {
 /// the call in `<script nonce="…">`. [`render`] reads the same arguments
 /// straight from the engine; this type is for looking at them.
 ///
-/// A `null` field argument is absent. A `null` nonce is an error: it almost
-/// always means a missing context variable, and a script without its nonce
-/// would be blocked by the page's Content Security Policy.
+/// A `null` field argument is absent. A `null` nonce is an error
+/// ([`Error::NullNonce`]): it almost always means a missing context
+/// variable, and a script without its nonce would be blocked by the page's
+/// Content Security Policy.
 ///
 /// ```
 /// use helpscout_beacon::{Identity, template::TemplateArgs};
