@@ -28,6 +28,7 @@ cargo package --target-dir "$target" \
 
 # The .crate files outlive the temporary folder, where `cargo package` would
 # have left them.
-mkdir -p target/package
-cp "$target"/package/*.crate target/package/
-ls -1 target/package/*.crate
+out="${CARGO_TARGET_DIR:-target}/package"
+mkdir -p "$out"
+cp "$target"/package/*.crate "$out"/
+ls -1 "$out"/*.crate
