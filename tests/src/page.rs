@@ -97,12 +97,19 @@ pub struct Page {
 }
 
 impl Page {
-    /// An empty page; with `csp_nonce`, a `<meta>` Content Security Policy
-    /// `script-src 'nonce-…'` and the recorder carrying that nonce.
+    /// An empty UTF-8 page; with `csp_nonce`, a `<meta>` Content Security
+    /// Policy `script-src 'nonce-…'` and the recorder carrying that nonce.
     pub fn new(csp_nonce: Option<&str>) -> Self {
+        Page::with_charset("utf-8", csp_nonce)
+    }
+
+    /// [`Page::new`] declaring `<meta charset="{charset}">` as its first
+    /// element. The page's bytes stay UTF-8 (what a Rust app writes): a
+    /// browser decodes them as `charset` says.
+    pub fn with_charset(charset: &str, csp_nonce: Option<&str>) -> Self {
         let mut page = Page {
             nonce_attribute: csp_nonce.map_or_else(String::new, |n| format!(r#" nonce="{n}""#)),
-            head: String::from(r#"<meta charset="utf-8"><title>beacon</title>"#),
+            head: format!(r#"<meta charset="{charset}"><title>beacon</title>"#),
             body: String::new(),
             scripts: Vec::new(),
         };
@@ -185,7 +192,22 @@ pub fn form_for(i: usize) -> Form {
 /// # Panics
 /// When the engine refuses a user.
 pub fn corpus_page(engines: &mut Engines, engine: usize, users: &[Value], nonce: &str) -> Page {
-    let mut page = Page::new(None);
+    corpus_page_in("utf-8", engines, engine, users, nonce)
+}
+
+/// [`corpus_page`] declaring `<meta charset="{charset}">` (its bytes are
+/// UTF-8 all the same).
+///
+/// # Panics
+/// When the engine refuses a user.
+pub fn corpus_page_in(
+    charset: &str,
+    engines: &mut Engines,
+    engine: usize,
+    users: &[Value],
+    nonce: &str,
+) -> Page {
+    let mut page = Page::with_charset(charset, None);
     for (i, user) in users.iter().enumerate() {
         let form = form_for(i);
         let name = engines.template_for(form, user);
@@ -330,6 +352,33 @@ pub fn read_results(dom: &str) -> Result<Results, String> {
         .decode(text.trim())
         .map_err(|e| format!("results are not base64: {e}"))?;
     serde_json::from_slice(&json).map_err(|e| format!("results are not the expected JSON: {e}"))
+}
+
+/// What the dumped DOM may hold besides the page's own elements: the
+/// results script's `<pre>`.
+pub const DUMPED_FRAME: [&str; 7] = ["html", "head", "meta", "title", "body", "script", "pre"];
+
+/// Checks that `page` ran to the end in the browser whose DOM is `dom`,
+/// that the DOM holds exactly the emitted scripts and nothing injected, and
+/// returns the recording.
+///
+/// # Panics
+/// When any of that fails, naming `what`.
+pub fn ran_as_emitted(dom: &str, page: &Page, what: &str) -> Results {
+    let results = read_results(dom).unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert_eq!(results.phase, "late", "{what}: the load event never came");
+    assert!(results.beacon_intact, "{what}: window.Beacon was replaced");
+    let expected = page.expected_scripts();
+    assert_eq!(results.scripts, expected.len(), "{what}: document.scripts");
+    if let Err(problem) = check_scripts(dom, &expected) {
+        panic!("{what}: in the browser's DOM, {problem}");
+    }
+    let stray: Vec<String> = parsed_elements(dom)
+        .into_iter()
+        .filter(|name| !DUMPED_FRAME.contains(&name.as_str()))
+        .collect();
+    assert!(stray.is_empty(), "{what}: elements {stray:?} were injected");
+    results
 }
 
 /// Checks one recorded call against the oracle's identify object for

@@ -15,8 +15,8 @@ use helpscout_beacon::Signer;
 use helpscout_beacon_tests::browser::chromium;
 use helpscout_beacon_tests::corpus::users;
 use helpscout_beacon_tests::page::{
-    Call, Page, Results, Violation, check_call, check_scripts, corpus_page, csp_page,
-    parsed_elements, read_results,
+    Call, Page, Violation, check_call, check_scripts, corpus_page, csp_page, parsed_elements,
+    ran_as_emitted, read_results,
 };
 use helpscout_beacon_tests::{ENGINES, Engines, oracle};
 use serde_json::json;
@@ -27,30 +27,6 @@ const SECRET: &str = "browser-secret-ключ-🔑";
 /// A valid CSP nonce (base64 characters, `=` only at the end).
 const NONCE: &str = "cSp+N0nce/x-_y==";
 const WRONG_NONCE: &str = "wr0ng+N0nce/x-_y==";
-
-/// What the dumped DOM may hold besides the page's own elements: the
-/// results script's `<pre>`.
-const FRAME: [&str; 7] = ["html", "head", "meta", "title", "body", "script", "pre"];
-
-/// Checks that `page` ran to the end in the browser whose DOM is `dom`,
-/// that the DOM holds exactly the emitted scripts and nothing injected, and
-/// returns the recording.
-fn results(dom: &str, page: &Page, what: &str) -> Results {
-    let results = read_results(dom).unwrap_or_else(|e| panic!("{what}: {e}"));
-    assert_eq!(results.phase, "late", "{what}: the load event never came");
-    assert!(results.beacon_intact, "{what}: window.Beacon was replaced");
-    let expected = page.expected_scripts();
-    assert_eq!(results.scripts, expected.len(), "{what}: document.scripts");
-    if let Err(problem) = check_scripts(dom, &expected) {
-        panic!("{what}: in the browser's DOM, {problem}");
-    }
-    let stray: Vec<String> = parsed_elements(dom)
-        .into_iter()
-        .filter(|name| !FRAME.contains(&name.as_str()))
-        .collect();
-    assert!(stray.is_empty(), "{what}: elements {stray:?} were injected");
-    results
-}
 
 /// Every corpus identity through each engine's page: all calls, in order,
 /// each from its own script and as the oracle expects, and no trap.
@@ -65,7 +41,7 @@ fn every_corpus_identity_reaches_beacon_intact_in_chromium() {
     let htmls: Vec<String> = pages.iter().map(Page::html).collect();
     let doms = chromium.dump_doms(&htmls);
     for ((name, page), dom) in ENGINES.iter().zip(&pages).zip(&doms) {
-        let results = results(dom, page, name);
+        let results = ran_as_emitted(dom, page, name);
         assert!(
             results.traps.is_empty() && results.violations.is_empty(),
             "{name}: traps fired: {:?} {:?}",
@@ -122,7 +98,7 @@ fn csp_runs_the_nonced_call_and_blocks_the_others_in_every_engine() {
     let doms = chromium.dump_doms(&htmls);
     for ((engine, policy, page), dom) in pages.iter().zip(&doms) {
         let what = format!("{}, policy {policy}", ENGINES[*engine]);
-        let results = results(dom, page, &what);
+        let results = ran_as_emitted(dom, page, &what);
         assert!(results.traps.is_empty(), "{what}: {:?}", results.traps);
         if *policy {
             assert_eq!(results.calls.len(), 1, "{what}: {:?}", results.calls);
