@@ -13,9 +13,12 @@ const SUFFIX: &str = ");";
 /// A signed `window.Beacon('identify', {…});` call, safe to place inside a
 /// `<script>` element as it is.
 ///
-/// Made by [`Signer::identify`](crate::Signer::identify). Its text contains no
-/// `<`, `>`, `&`, `'`, U+2028 or U+2029 outside JSON escapes, so no user
-/// string can close the script element or the JavaScript string.
+/// Made by [`Signer::identify`](crate::Signer::identify). Its text is ASCII
+/// only, and no user string in it leaves a raw `<`, `>`, `&`, `'`, `` ` ``,
+/// `$`, space, `/` or `=` (each is a `\uXXXX` escape, as is every character
+/// above U+007F), so no user string can close the script element or the
+/// JavaScript string, whatever encoding the page is decoded in. It belongs
+/// inside a `<script>` element, never in an HTML attribute value.
 ///
 /// The object's keys come in one fixed order, each only when it has a value:
 /// `name`, `email`, `company`, `jobTitle`, `avatar`, the custom attributes

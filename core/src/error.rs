@@ -40,12 +40,22 @@ impl fmt::Display for Field {
             Field::JobTitle => f.write_str("jobTitle"),
             Field::Avatar => f.write_str("avatar"),
             Field::Attributes => f.write_str("attributes"),
+            Field::Attribute(key) if is_plain_key(key) => write!(f, "attributes.{key}"),
             // Debug quoting keeps a hostile key from forging log lines.
             Field::Attribute(key) => write!(f, "attributes[{key:?}]"),
             Field::Nonce => f.write_str("nonce"),
             Field::EndActiveChat => f.write_str("endActiveChat"),
         }
     }
+}
+
+/// A key that reads the same in a message without quotes: nothing in it
+/// can forge a log line.
+fn is_plain_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// Everything that can go wrong between a secret, a user and a rendered call.
@@ -57,6 +67,11 @@ impl fmt::Display for Field {
 pub enum Error {
     /// The secret key passed to [`Signer::new`](crate::Signer::new) is empty.
     EmptySecret,
+    /// The secret key starts or ends with whitespace: almost always a key
+    /// copied with a newline or a space, which makes Beacon reject every
+    /// signature. [`Signer::new`](crate::Signer::new) and
+    /// [`Signer::from_env`](crate::Signer::from_env) both refuse it.
+    PaddedSecret,
     /// [`Signer::from_env`](crate::Signer::from_env) found the variable
     /// unusable.
     SecretEnv {
@@ -83,9 +98,9 @@ pub enum Error {
     TooLong {
         /// The field holding the value.
         field: Field,
-        /// Beacon's limit, in characters (Unicode scalar values).
+        /// Beacon's limit, in UTF-16 code units (JavaScript's `String.length`).
         limit: usize,
-        /// The value's length, in characters.
+        /// The value's length, in UTF-16 code units.
         length: usize,
     },
     /// The avatar is not an absolute `http` or `https` URL.
@@ -103,8 +118,26 @@ pub enum Error {
     },
     /// More custom attributes than Beacon keeps.
     TooManyAttributes {
-        /// How many were given.
+        /// How many were counted: all of them for an identity built in code,
+        /// 31 when reading a map stopped at the first one too many.
         count: usize,
+    },
+    /// An integer custom attribute beyond JavaScript's exact range
+    /// (±(2^53 - 1)): the browser would read another number.
+    UnsafeInteger {
+        /// The attribute's key.
+        key: String,
+        /// The integer, in decimal.
+        value: String,
+    },
+    /// Both spellings of one field (`jobTitle` and `job_title`,
+    /// `endActiveChat` and `end_active_chat`) were given, with different
+    /// values: which one was meant cannot be told.
+    ConflictingSpellings {
+        /// The field, by the spelling Beacon uses.
+        field: Field,
+        /// The other spelling.
+        other: &'static str,
     },
     /// A number that JSON cannot carry (NaN or infinite).
     NonFiniteNumber {
@@ -136,6 +169,9 @@ impl fmt::Display for Error {
             Error::EmptySecret => f.write_str(
                 "secret key: must not be empty (copy it from the Beacon's Secure Mode settings)",
             ),
+            Error::PaddedSecret => f.write_str(
+                "secret key: has leading or trailing whitespace; remove it (a key copied with a newline makes Beacon reject every signature)",
+            ),
             Error::SecretEnv { variable, problem } => write!(f, "{variable}: {problem}"),
             Error::MissingEmail => f.write_str(
                 "email: required, but missing, null or undefined (pass a user with an email, or an email string)",
@@ -152,7 +188,7 @@ impl fmt::Display for Error {
                 length,
             } => write!(
                 f,
-                "{field}: at most {limit} characters (Beacon drops longer values), found {length}"
+                "{field}: at most {limit} characters as JavaScript counts them (UTF-16 code units; Beacon drops longer values), found {length}"
             ),
             Error::InvalidAvatar => f.write_str(
                 "avatar: must be an absolute http:// or https:// URL with a host and no spaces",
@@ -174,6 +210,16 @@ impl fmt::Display for Error {
                 f,
                 "attributes: at most {} custom attributes, found {count}",
                 limits::ATTRIBUTES
+            ),
+            Error::UnsafeInteger { key, value } => write!(
+                f,
+                "{}: integer {value} is beyond JavaScript's exact range (±{}); pass it as a string",
+                Field::Attribute(key.clone()),
+                limits::SAFE_INTEGER
+            ),
+            Error::ConflictingSpellings { field, other } => write!(
+                f,
+                "{field} and {other}: both given, with different values; give only one"
             ),
             Error::NonFiniteNumber { field } => {
                 write!(f, "{field}: must be a finite number, found NaN or infinity")

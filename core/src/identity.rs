@@ -17,6 +17,7 @@ use serde::de::{
 use serde::ser::{Serialize, Serializer};
 
 use crate::error::{Error, Field};
+use crate::validate::limits;
 
 /// A signed-in user as Beacon's identify call describes them.
 ///
@@ -80,25 +81,25 @@ impl Identity {
         }
     }
 
-    /// Sets the display name (Beacon keeps 80 characters).
+    /// Sets the display name (Beacon keeps 80 UTF-16 code units).
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
-    /// Sets the company (Beacon keeps 60 characters).
+    /// Sets the company (Beacon keeps 60 UTF-16 code units).
     pub fn company(mut self, company: impl Into<String>) -> Self {
         self.company = Some(company.into());
         self
     }
 
-    /// Sets the job title, emitted as `jobTitle` (Beacon keeps 60 characters).
+    /// Sets the job title, emitted as `jobTitle` (Beacon keeps 60 UTF-16 code units).
     pub fn job_title(mut self, job_title: impl Into<String>) -> Self {
         self.job_title = Some(job_title.into());
         self
     }
 
-    /// Sets the avatar: an absolute `http(s)` URL of at most 200 characters.
+    /// Sets the avatar: an absolute `http(s)` URL of at most 200 UTF-16 code units.
     pub fn avatar(mut self, avatar: impl Into<String>) -> Self {
         self.avatar = Some(avatar.into());
         self
@@ -107,7 +108,9 @@ impl Identity {
     /// Adds (or replaces) a custom attribute.
     ///
     /// Keys are 1 to 64 ASCII letters, digits, `_` or `-`, and may not be a
-    /// Beacon field name; at most 30 attributes are allowed.
+    /// Beacon field name; at most 30 attributes are allowed. An integer
+    /// beyond JavaScript's exact range (±(2^53 - 1)) is refused when the
+    /// call is made: pass such an ID as a string.
     pub fn attribute(mut self, key: impl Into<String>, value: impl Into<AttributeValue>) -> Self {
         self.attributes.insert(key.into(), value.into());
         self
@@ -204,100 +207,131 @@ impl Serialize for AttributeValue {
     }
 }
 
-/// Any one value, kept just long enough to check its type against the field
-/// it was found in. Maps and lists are drained, not kept; a string is
+/// One value where a string, number or boolean belongs, kept just long
+/// enough to check its type against the field it was found in; a string is
 /// borrowed when the deserializer lends it.
-pub(crate) enum Raw<'de> {
+pub(crate) enum Scalar<'de> {
     Null,
     Str(Cow<'de, str>),
     Bool(bool),
+    /// `None` for NaN and infinities.
     Number(Option<serde_json::Number>),
-    Map,
-    List,
-    Bytes,
+    /// An integer beyond 64 bits (Tera's i128/u128), in decimal.
+    Wide(String),
 }
 
-impl Raw<'_> {
+impl Scalar<'_> {
     pub(crate) fn kind(&self) -> &'static str {
         match self {
-            Raw::Null => "null",
-            Raw::Str(_) => "a string",
-            Raw::Bool(_) => "a boolean",
-            Raw::Number(_) => "a number",
-            Raw::Map => "a map",
-            Raw::List => "a list",
-            Raw::Bytes => "bytes",
+            Scalar::Null => "null",
+            Scalar::Str(_) => "a string",
+            Scalar::Bool(_) => "a boolean",
+            Scalar::Number(_) | Scalar::Wide(_) => "a number",
         }
     }
 
     fn into_attribute(self, key: &str) -> Result<Option<AttributeValue>, Error> {
-        let field = || Field::Attribute(key.to_owned());
         match self {
-            Raw::Null => Ok(None),
-            Raw::Str(s) => Ok(Some(AttributeValue::String(s.into_owned()))),
-            Raw::Bool(b) => Ok(Some(AttributeValue::Bool(b))),
-            Raw::Number(Some(n)) => Ok(Some(AttributeValue::Number(n))),
-            Raw::Number(None) => Err(Error::NonFiniteNumber { field: field() }),
-            other => Err(Error::WrongType {
-                field: field(),
-                expected: "a string, a number or a boolean",
-                found: other.kind(),
+            Scalar::Null => Ok(None),
+            Scalar::Str(s) => Ok(Some(AttributeValue::String(s.into_owned()))),
+            Scalar::Bool(b) => Ok(Some(AttributeValue::Bool(b))),
+            Scalar::Number(Some(n)) => {
+                crate::validate::check_integer(key, &n)?;
+                Ok(Some(AttributeValue::Number(n)))
+            }
+            Scalar::Number(None) => Err(Error::NonFiniteNumber {
+                field: Field::Attribute(key.to_owned()),
+            }),
+            Scalar::Wide(value) => Err(Error::UnsafeInteger {
+                key: key.to_owned(),
+                value,
             }),
         }
     }
 }
 
-impl<'de> Deserialize<'de> for Raw<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct RawVisitor;
-        impl<'de> Visitor<'de> for RawVisitor {
-            type Value = Raw<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any value")
-            }
-            fn visit_unit<E>(self) -> Result<Raw<'de>, E> {
-                Ok(Raw::Null)
-            }
-            fn visit_none<E>(self) -> Result<Raw<'de>, E> {
-                Ok(Raw::Null)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw<'de>, D::Error> {
-                Raw::deserialize(d)
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Raw<'de>, E> {
-                Ok(Raw::Bool(v))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Raw<'de>, E> {
-                Ok(Raw::Number(Some(v.into())))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Raw<'de>, E> {
-                Ok(Raw::Number(Some(v.into())))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Raw<'de>, E> {
-                Ok(Raw::Number(serde_json::Number::from_f64(v)))
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Raw<'de>, E> {
-                Ok(Raw::Str(Cow::Borrowed(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Raw<'de>, E> {
-                Ok(Raw::Str(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Raw<'de>, E> {
-                Ok(Raw::Str(Cow::Owned(v)))
-            }
-            fn visit_bytes<E>(self, _: &[u8]) -> Result<Raw<'de>, E> {
-                Ok(Raw::Bytes)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw<'de>, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Raw::List)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<'de>, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Raw::Map)
-            }
-        }
-        deserializer.deserialize_any(RawVisitor)
+/// Reads a [`Scalar`]; a map, list or bytes is an error naming the field at
+/// once, without a look inside (it may nest deeper than the stack goes).
+pub(crate) struct ScalarSeed<F> {
+    /// The field, made only for an error.
+    pub(crate) field: F,
+    /// What the field takes, for the error.
+    pub(crate) expected: &'static str,
+}
+
+impl<'de, F: FnOnce() -> Field> DeserializeSeed<'de> for ScalarSeed<F> {
+    type Value = Scalar<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Scalar<'de>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, F: FnOnce() -> Field> Visitor<'de> for ScalarSeed<F> {
+    type Value = Scalar<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.expected)
+    }
+    fn visit_unit<E>(self) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_none<E>(self) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Number(Some(v.into())))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Number(Some(v.into())))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Scalar<'de>, E> {
+        Ok(match i64::try_from(v) {
+            Ok(v) => Scalar::Number(Some(v.into())),
+            Err(_) => Scalar::Wide(v.to_string()),
+        })
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Scalar<'de>, E> {
+        Ok(match u64::try_from(v) {
+            Ok(v) => Scalar::Number(Some(v.into())),
+            Err(_) => Scalar::Wide(v.to_string()),
+        })
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Number(serde_json::Number::from_f64(v)))
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Str(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Str(Cow::Owned(v)))
+    }
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Scalar<'de>, E> {
+        Err(self.refuse("bytes"))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Scalar<'de>, A::Error> {
+        Err(self.refuse("a list"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Scalar<'de>, A::Error> {
+        Err(self.refuse("a map"))
+    }
+}
+
+impl<F: FnOnce() -> Field> ScalarSeed<F> {
+    fn refuse<E: de::Error>(self, found: &'static str) -> E {
+        de::Error::custom(Error::WrongType {
+            field: (self.field)(),
+            expected: self.expected,
+            found,
+        })
     }
 }
 
@@ -306,11 +340,17 @@ pub(crate) enum Key {
     Email,
     Name,
     Company,
-    JobTitle,
+    /// `jobTitle`, or `job_title` when `snake`.
+    JobTitle {
+        snake: bool,
+    },
     Avatar,
     Attributes,
     Nonce,
-    EndActiveChat,
+    /// `endActiveChat`, or `end_active_chat` when `snake`.
+    EndActiveChat {
+        snake: bool,
+    },
     /// Any other key, by name when the caller asked for names (only to
     /// report it: a `User`'s own keys are skipped without copying them).
     Other(Option<String>),
@@ -323,11 +363,13 @@ impl Key {
             Key::Email => "email".into(),
             Key::Name => "name".into(),
             Key::Company => "company".into(),
-            Key::JobTitle => "jobTitle".into(),
+            Key::JobTitle { snake: false } => "jobTitle".into(),
+            Key::JobTitle { snake: true } => "job_title".into(),
             Key::Avatar => "avatar".into(),
             Key::Attributes => "attributes".into(),
             Key::Nonce => "nonce".into(),
-            Key::EndActiveChat => "endActiveChat".into(),
+            Key::EndActiveChat { snake: false } => "endActiveChat".into(),
+            Key::EndActiveChat { snake: true } => "end_active_chat".into(),
             Key::Other(name) => name.unwrap_or_default(),
         }
     }
@@ -336,6 +378,57 @@ impl Key {
 impl<'de> Deserialize<'de> for Key {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         KeySeed { keep_names: true }.deserialize(deserializer)
+    }
+}
+
+impl Key {
+    /// The field of a key with two spellings, and its snake-case spelling.
+    fn spellings(&self) -> (Field, &'static str) {
+        match self {
+            Key::EndActiveChat { .. } => (Field::EndActiveChat, "end_active_chat"),
+            _ => (Field::JobTitle, "job_title"),
+        }
+    }
+}
+
+/// Which spelling of a two-spelling field a map set last, to tell a
+/// conflict from a repeated key.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Spelled(Option<bool>);
+
+impl Spelled {
+    /// Takes `value`, read under `key`, over `current`: two spellings with
+    /// different values are an error; `null` never replaces the other
+    /// spelling's value.
+    pub(crate) fn take<T: PartialEq, E: de::Error>(
+        &mut self,
+        key: &Key,
+        current: &mut Option<T>,
+        value: Option<T>,
+    ) -> Result<(), E> {
+        let snake = matches!(
+            key,
+            Key::JobTitle { snake: true } | Key::EndActiveChat { snake: true }
+        );
+        let other_spelling = self.0.is_some_and(|last| last != snake);
+        if other_spelling {
+            match (&*current, &value) {
+                (Some(a), Some(b)) if a != b => {
+                    let (field, other) = key.spellings();
+                    return Err(de::Error::custom(Error::ConflictingSpellings {
+                        field,
+                        other,
+                    }));
+                }
+                (_, None) => return Ok(()),
+                _ => {}
+            }
+        }
+        if value.is_some() || !other_spelling {
+            self.0 = Some(snake);
+        }
+        *current = value;
+        Ok(())
     }
 }
 
@@ -352,7 +445,7 @@ impl<'de> DeserializeSeed<'de> for KeySeed {
     }
 }
 
-impl Visitor<'_> for KeySeed {
+impl<'de> Visitor<'de> for KeySeed {
     type Value = Key;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a field name")
@@ -362,25 +455,61 @@ impl Visitor<'_> for KeySeed {
             "email" => Key::Email,
             "name" => Key::Name,
             "company" => Key::Company,
-            // `job_title` is what a Rust `User` struct serializes to.
-            "jobTitle" | "job_title" => Key::JobTitle,
+            "jobTitle" => Key::JobTitle { snake: false },
+            // What a Rust `User` struct serializes to.
+            "job_title" => Key::JobTitle { snake: true },
             "avatar" => Key::Avatar,
             "attributes" => Key::Attributes,
             "nonce" => Key::Nonce,
-            "endActiveChat" | "end_active_chat" => Key::EndActiveChat,
+            "endActiveChat" => Key::EndActiveChat { snake: false },
+            "end_active_chat" => Key::EndActiveChat { snake: true },
             other => self.other(other),
         })
     }
-    // Engines such as MiniJinja allow non-string keys; none of them is one of
-    // ours.
+    // Engines such as MiniJinja allow keys that are not strings; none of
+    // them is one of ours, so each is skipped like any other key.
     fn visit_i64<E>(self, v: i64) -> Result<Key, E> {
         Ok(self.other(v))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Key, E> {
         Ok(self.other(v))
     }
+    fn visit_i128<E>(self, v: i128) -> Result<Key, E> {
+        Ok(self.other(v))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Key, E> {
+        Ok(self.other(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Key, E> {
+        Ok(self.other(v))
+    }
     fn visit_bool<E>(self, v: bool) -> Result<Key, E> {
         Ok(self.other(v))
+    }
+    fn visit_char<E: de::Error>(self, v: char) -> Result<Key, E> {
+        let mut buffer = [0; 4];
+        self.visit_str(v.encode_utf8(&mut buffer))
+    }
+    fn visit_bytes<E>(self, _: &[u8]) -> Result<Key, E> {
+        Ok(self.other("bytes"))
+    }
+    fn visit_unit<E>(self) -> Result<Key, E> {
+        Ok(self.other("none"))
+    }
+    fn visit_none<E>(self) -> Result<Key, E> {
+        Ok(self.other("none"))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_any(self)
+    }
+    // A key that is itself a list or map: skipped, not read.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Key, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(self.other("a list"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Key, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(self.other("a map"))
     }
 }
 
@@ -494,19 +623,35 @@ impl<'de> Deserialize<'de> for Attributes {
                 Attributes::deserialize(d)
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Attributes, A::Error> {
+                const EXPECTED: &str = "a map with string keys";
                 let mut attributes = BTreeMap::new();
-                while let Some(key) = map.next_key::<Raw>()? {
-                    let Raw::Str(key) = key else {
+                let key_seed = || ScalarSeed {
+                    field: || Field::Attributes,
+                    expected: EXPECTED,
+                };
+                while let Some(key) = map.next_key_seed(key_seed())? {
+                    let Scalar::Str(key) = key else {
                         return Err(de::Error::custom(Error::WrongType {
                             field: Field::Attributes,
-                            expected: "a map with string keys",
+                            expected: EXPECTED,
                             found: "a key that is not a string",
                         }));
                     };
-                    let value = map.next_value::<Raw>()?;
-                    if let Some(value) = value.into_attribute(&key).map_err(de::Error::custom)? {
-                        attributes.insert(key.into_owned(), value);
+                    let value = map.next_value_seed(ScalarSeed {
+                        field: || Field::Attribute(key.to_string()),
+                        expected: "a string, a number or a boolean",
+                    })?;
+                    let Some(value) = value.into_attribute(&key).map_err(de::Error::custom)? else {
+                        continue;
+                    };
+                    // Reading stops at the first one too many: a map of a
+                    // million attributes costs no more than one of 31.
+                    if attributes.len() == limits::ATTRIBUTES && !attributes.contains_key(&*key) {
+                        return Err(de::Error::custom(Error::TooManyAttributes {
+                            count: limits::ATTRIBUTES + 1,
+                        }));
                     }
+                    attributes.insert(key.into_owned(), value);
                 }
                 Ok(Attributes(attributes))
             }
@@ -567,6 +712,7 @@ impl<'de> Fields<'de> {
             keep_names: matches!(kind, MapKind::Arguments(_)),
         };
         let mut nonce = None;
+        let mut job_title = Spelled::default();
         while let Some(key) = map.next_key_seed(keys())? {
             match (key, kind) {
                 (Key::Email, _) => self.email = map.next_value_seed(StringField(Field::Email))?,
@@ -574,8 +720,9 @@ impl<'de> Fields<'de> {
                 (Key::Company, _) => {
                     self.company = map.next_value_seed(StringField(Field::Company))?
                 }
-                (Key::JobTitle, _) => {
-                    self.job_title = map.next_value_seed(StringField(Field::JobTitle))?;
+                (key @ Key::JobTitle { .. }, _) => {
+                    let value = map.next_value_seed(StringField(Field::JobTitle))?;
+                    job_title.take(&key, &mut self.job_title, value)?;
                 }
                 (Key::Avatar, _) => {
                     self.avatar = map.next_value_seed(StringField(Field::Avatar))?
@@ -583,19 +730,30 @@ impl<'de> Fields<'de> {
                 (Key::Attributes, _) => {
                     self.attributes = Some(map.next_value::<Attributes>()?.0);
                 }
-                (Key::Nonce, MapKind::Arguments(_)) => nonce = Some(map.next_value::<Raw>()?),
-                (key @ (Key::EndActiveChat | Key::Other(_)), MapKind::Arguments(function)) => {
+                (Key::Nonce, MapKind::Arguments(_)) => {
+                    nonce = Some(map.next_value_seed(ScalarSeed {
+                        field: || Field::Nonce,
+                        expected: "a string",
+                    })?);
+                }
+                (
+                    key @ (Key::EndActiveChat { .. } | Key::Other(_)),
+                    MapKind::Arguments(function),
+                ) => {
                     let name = key.name();
                     return Err(de::Error::custom(Error::UnknownArgument { function, name }));
                 }
-                (Key::Nonce | Key::EndActiveChat | Key::Other(_), MapKind::User) => {
+                // Skipped unread: serde's `IgnoredAny` asks the deserializer
+                // to skip, and the adapters' deserializers do so without
+                // visiting the value.
+                (Key::Nonce | Key::EndActiveChat { .. } | Key::Other(_), MapKind::User) => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
         // Checked once the map is read: like any key, the last `nonce` wins.
-        if let Some(raw) = nonce {
-            self.nonce = Some(read_nonce(raw)?);
+        if let Some(scalar) = nonce {
+            self.nonce = Some(read_nonce(scalar)?);
         }
         Ok(())
     }
@@ -648,10 +806,10 @@ impl IdentityRef<'_> {
 
 /// A given nonce: a string; `null` almost always means a missing context
 /// variable, and a script without its nonce would be blocked by the CSP.
-pub(crate) fn read_nonce<E: de::Error>(raw: Raw<'_>) -> Result<Cow<'_, str>, E> {
-    match raw {
-        Raw::Null => Err(de::Error::custom(Error::NullNonce)),
-        Raw::Str(nonce) => Ok(nonce),
+pub(crate) fn read_nonce<E: de::Error>(scalar: Scalar<'_>) -> Result<Cow<'_, str>, E> {
+    match scalar {
+        Scalar::Null => Err(de::Error::custom(Error::NullNonce)),
+        Scalar::Str(nonce) => Ok(nonce),
         other => Err(de::Error::custom(Error::WrongType {
             field: Field::Nonce,
             expected: "a string",

@@ -1,31 +1,37 @@
 //! The one JSON writer for the script context.
 //!
-//! Strings (keys and values alike) are written as JSON strings with these
-//! escapes, in one pass:
+//! Strings (keys and values alike) are written as JSON strings, ASCII only,
+//! with these escapes, in one pass:
 //!
 //! | character | written as | because |
 //! |---|---|---|
 //! | `"` `\` | `\"` `\\` | JSON |
 //! | U+0000 to U+001F | `\b` `\t` `\n` `\f` `\r`, else `\u00XX` | JSON (serde_json's forms) |
 //! | `<` `>` | `\u003c` `\u003e` | no `</script`, `<!--` or `<script` can form, so the HTML parser never leaves or re-enters the script element |
-//! | `&` | `\u0026` | harmless in a script element, but escaped so the text stays inert if pasted into an attribute or XHTML |
+//! | `&` | `\u0026` | no character reference can form in XHTML or in text a developer copies elsewhere |
 //! | `'` | `\u0027` | the call is wrapped in a JS source that uses single quotes |
-//! | U+2028 U+2029 | `\u2028` `\u2029` | line terminators in JavaScript source before ES2019 |
+//! | `` ` `` `$` | `\u0060` `\u0024` | inert even inside a JavaScript template literal (the class of Go's CVE-2023-24538) |
+//! | space `/` `=` | `\u0020` `\u002f` `\u003d` | misplaced in an HTML attribute, the call's own `"` ends the attribute, but no user text can then start another: without these three the tokenizer finds no attribute boundary in it, so what follows stays one inert attribute name |
+//! | every character above U+007F | `\uXXXX`, astral ones as a surrogate pair | the output is ASCII, so it reads the same in every encoding a page may be decoded in (a Shift_JIS or GBK lead byte cannot swallow a backslash, a windows-1252 page cannot turn an email into mojibake) and U+2028/U+2029 cannot end a line |
+//!
+//! JavaScript reads every escaped string as the original, so what is signed
+//! is what Beacon sees. Escaping is never a reason to trust the output in an
+//! attribute: it belongs inside a `<script>` element (or is a whole element
+//! with `nonce=`), and misplaced it fails harmlessly rather than working.
 //!
 //! serde_json has no hook that adds escapes without a second scan of every
-//! string (its formatter hands over the fragments between its own escapes)
-//! and it writes bytes that must then be checked again as UTF-8; on the hot
-//! path of every page render both showed up as a third of the cost of the
-//! JSON. Numbers (custom attributes only) are still written by serde_json's
-//! serializer.
+//! string (its formatter hands over the fragments between its own escapes);
+//! on the hot path of every page render that showed up as a third of the
+//! cost of the JSON. Runs of bytes that need nothing (letters, digits, most
+//! ASCII punctuation) are copied whole. Numbers (custom attributes only) are
+//! still written by serde_json's serializer.
 
 use crate::identity::AttributeValue;
 use crate::validate::Payload;
 
 /// How each byte is written inside a script-safe JSON string: `__` as it
-/// is, `UU` as `\u00XX`, any other as a backslash and that letter. Bytes of
-/// multi-byte characters are written as they are, except the lead byte
-/// `0xE2`, checked for U+2028 and U+2029 (`LS`).
+/// is, `UU` as `\u00XX`, `NA` (a byte of a character above U+007F) as the
+/// character's `\uXXXX`, any other as a backslash and that letter.
 static ESCAPE: [u8; 256] = {
     const __: u8 = 0;
     const BB: u8 = b'b';
@@ -47,46 +53,57 @@ static ESCAPE: [u8; 256] = {
     }
     table[b'"' as usize] = QU;
     table[b'\\' as usize] = BS;
-    table[b'<' as usize] = UU;
-    table[b'>' as usize] = UU;
-    table[b'&' as usize] = UU;
-    table[b'\'' as usize] = UU;
-    table[0xE2] = LS;
+    let script = [b'<', b'>', b'&', b'\'', b'`', b'$', b' ', b'/', b'='];
+    let mut i = 0;
+    while i < script.len() {
+        table[script[i] as usize] = UU;
+        i += 1;
+    }
+    let mut byte = 0x80;
+    while byte < 256 {
+        table[byte] = NA;
+        byte += 1;
+    }
     table
 };
 
 /// Written as `\u00XX`.
 const UU: u8 = b'u';
-/// A lead byte of U+2028 and U+2029, among others.
-const LS: u8 = 1;
+/// A byte of a character above U+007F: written as `\uXXXX`.
+const NA: u8 = 1;
 const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Writes `\uXXXX` for one UTF-16 code unit.
+#[inline]
+fn push_unit(out: &mut String, unit: u16) {
+    out.push_str("\\u");
+    for shift in [12, 8, 4, 0] {
+        out.push(char::from(HEX[usize::from((unit >> shift) & 0xF)]));
+    }
+}
 
 /// Writes `value` as a script-safe JSON string, quotes included.
 pub(crate) fn write_str(out: &mut String, value: &str) {
     out.reserve(value.len() + 2);
     out.push('"');
     let mut rest = value;
-    // Runs of bytes that need nothing are copied whole; every cut is before
-    // an ASCII byte or a character's lead byte, so both sides stay whole
-    // UTF-8.
+    // Every cut is before an ASCII byte or a character's lead byte, so both
+    // sides stay whole UTF-8.
     while let Some(at) = rest.bytes().position(|b| ESCAPE[usize::from(b)] != 0) {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
         let byte = rest.as_bytes()[0];
         let len = match ESCAPE[usize::from(byte)] {
-            LS => {
+            NA => {
                 let c = rest.chars().next().unwrap_or_default();
-                match c {
-                    '\u{2028}' => out.push_str("\\u2028"),
-                    '\u{2029}' => out.push_str("\\u2029"),
-                    other => out.push(other),
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    push_unit(out, *unit);
                 }
                 c.len_utf8()
             }
             UU => {
-                out.push_str("\\u00");
-                out.push(char::from(HEX[usize::from(byte >> 4)]));
-                out.push(char::from(HEX[usize::from(byte & 0xF)]));
+                push_unit(out, u16::from(byte));
                 1
             }
             short => {
@@ -152,14 +169,17 @@ mod tests {
     /// serde_json's own string, then the script-context escapes applied to
     /// its text: an independent expectation for every character.
     fn reference(value: &str) -> String {
-        serde_json::to_string(value)
-            .unwrap()
-            .replace('<', "\\u003c")
-            .replace('>', "\\u003e")
-            .replace('&', "\\u0026")
-            .replace('\'', "\\u0027")
-            .replace('\u{2028}', "\\u2028")
-            .replace('\u{2029}', "\\u2029")
+        let mut out = String::new();
+        for c in serde_json::to_string(value).unwrap().chars() {
+            if "<>&'`$ /=".contains(c) || !c.is_ascii() {
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
     }
 
     fn written(value: &str) -> String {
@@ -188,16 +208,18 @@ mod tests {
     }
 
     #[test]
-    fn a_lead_byte_e2_elsewhere_is_left_alone() {
-        for value in [
-            "\u{2027}",
-            "\u{202A}",
-            "\u{20AC}",
-            "\u{2028}\u{2029}\u{2030}",
-            "€\u{2028}",
-        ] {
-            assert_eq!(written(value), reference(value));
-        }
+    fn the_output_is_ascii_and_javascript_reads_the_input() {
         assert_eq!(written("a\u{2028}b\u{2029}c"), r#""a\u2028b\u2029c""#);
+        assert_eq!(written("Zoë 😀"), r#""Zo\u00eb\u0020\ud83d\ude00""#);
+        assert_eq!(
+            written("x\" onmouseover=alert(1)//"),
+            r#""x\"\u0020onmouseover\u003dalert(1)\u002f\u002f""#
+        );
+        assert_eq!(written("`${x}`"), r#""\u0060\u0024{x}\u0060""#);
+        // A Shift_JIS or GBK lead byte as the last byte of a character.
+        assert_eq!(
+            written("ā\");alert(1)//"),
+            r#""\u0101\");alert(1)\u002f\u002f""#
+        );
     }
 }

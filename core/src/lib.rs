@@ -11,7 +11,7 @@
 //! assert_eq!(
 //!     call.to_string(),
 //!     concat!(
-//!         r#"window.Beacon('identify', {"name":"Jane \u003c/script\u003e Doe","#,
+//!         r#"window.Beacon('identify', {"name":"Jane\u0020\u003c\u002fscript\u003e\u0020Doe","#,
 //!         r#""email":"email@email.com","#,
 //!         r#""signature":"9afe726c978e4a5acc34dbc68da4f518850c5d5c9d9f75afd1b3fed8755838b2"});"#,
 //!     )
@@ -25,9 +25,12 @@
 //! This crate makes the safe way the only way:
 //!
 //! - the email that is signed is byte for byte the email that is emitted;
-//! - every string is escaped for an HTML `<script>` element (see [`IdentifyCall`]),
-//!   so no name can close the script or break the JavaScript string;
-//! - Beacon's length limits are applied by [`LimitPolicy`], not silently by Beacon;
+//! - the output is ASCII only and every string is escaped for an HTML
+//!   `<script>` element (see [`IdentifyCall`]), so no name can close the
+//!   script or break the JavaScript string, whatever encoding the page is
+//!   decoded in;
+//! - Beacon's length limits, counted in UTF-16 code units as Beacon counts
+//!   them, are applied by [`LimitPolicy`], not silently by Beacon;
 //! - the key never shows in `Debug`, `Display` or an error.
 //!
 //! The template engines get the same through their adapter crates

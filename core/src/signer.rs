@@ -34,7 +34,7 @@ pub const SECRET_ENV_VAR: &str = "HELPSCOUT_BEACON_SECRET";
 /// let call = signer.identify(&Identity::new("jane@example.com").name("Jane Doe"))?;
 /// assert_eq!(
 ///     call.to_string(),
-///     format!(r#"window.Beacon('identify', {{"name":"Jane Doe","email":"jane@example.com","signature":"{signature}"}});"#),
+///     format!(r#"window.Beacon('identify', {{"name":"Jane\u0020Doe","email":"jane@example.com","signature":"{signature}"}});"#),
 /// );
 /// # Ok::<(), helpscout_beacon::Error>(())
 /// ```
@@ -52,8 +52,26 @@ impl Signer {
     /// settings). The key is used exactly as given.
     ///
     /// # Errors
-    /// [`Error::EmptySecret`] when the key is empty.
+    /// [`Error::EmptySecret`] when the key is empty, and
+    /// [`Error::PaddedSecret`] when it starts or ends with whitespace (a key
+    /// copied with a newline is the most common cause of "Beacon rejects
+    /// every signature"); a key that really has such whitespace goes through
+    /// [`new_exact`](Self::new_exact).
     pub fn new(secret: impl AsRef<[u8]>) -> Result<Self, Error> {
+        let secret = secret.as_ref();
+        if is_padded(secret) {
+            return Err(Error::PaddedSecret);
+        }
+        Signer::new_exact(secret)
+    }
+
+    /// A signer for this key, whitespace and all: for keys that really
+    /// start or end with whitespace (Help Scout's generated keys never do),
+    /// and for published HMAC test vectors. Prefer [`new`](Self::new).
+    ///
+    /// # Errors
+    /// [`Error::EmptySecret`] when the key is empty.
+    pub fn new_exact(secret: impl AsRef<[u8]>) -> Result<Self, Error> {
         let secret = secret.as_ref();
         if secret.is_empty() {
             return Err(Error::EmptySecret);
@@ -71,9 +89,10 @@ impl Signer {
     /// variable.
     ///
     /// # Errors
-    /// [`Error::SecretEnv`] naming the variable when it is unset, empty, not
-    /// valid Unicode, or has leading or trailing whitespace (a pasted newline
-    /// would otherwise give signatures that Beacon silently rejects).
+    /// [`Error::SecretEnv`] naming the variable when it is unset, empty or
+    /// not valid Unicode; [`Error::PaddedSecret`], as [`new`](Self::new),
+    /// when it has leading or trailing whitespace (a pasted newline would
+    /// otherwise give signatures that Beacon silently rejects).
     pub fn from_env() -> Result<Self, Error> {
         Signer::from_env_value(std::env::var_os(SECRET_ENV_VAR))
     }
@@ -91,9 +110,6 @@ impl Signer {
             .map_err(|_| problem("not valid Unicode"))?;
         if secret.is_empty() {
             return Err(problem("set but empty"));
-        }
-        if secret.trim() != secret {
-            return Err(problem("has leading or trailing whitespace; remove it"));
         }
         Signer::new(secret)
     }
@@ -187,6 +203,18 @@ impl Signer {
     }
 }
 
+/// Whether a key starts or ends with whitespace: Unicode's for a key that
+/// is text, ASCII's (and the vertical tab) for one that is not.
+fn is_padded(secret: &[u8]) -> bool {
+    match std::str::from_utf8(secret) {
+        Ok(text) => text.trim() != text,
+        Err(_) => {
+            let space = |b: &u8| b.is_ascii_whitespace() || *b == 0x0b;
+            secret.first().is_some_and(space) || secret.last().is_some_and(space)
+        }
+    }
+}
+
 impl fmt::Debug for Signer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Signer")
@@ -262,12 +290,22 @@ mod tests {
             env_error(Some("")),
             "HELPSCOUT_BEACON_SECRET: set but empty"
         );
-        for padded in ["secret\n", " secret", "secret\t", "\r\nsecret"] {
-            assert_eq!(
-                env_error(Some(padded)),
-                "HELPSCOUT_BEACON_SECRET: has leading or trailing whitespace; remove it"
-            );
+        for padded in [
+            "secret\n",
+            " secret",
+            "secret\t",
+            "\r\nsecret",
+            "\u{2028}s",
+            "s\u{a0}",
+        ] {
+            assert_eq!(env_error(Some(padded)), Error::PaddedSecret.to_string());
+            // The same refusal, with the same message, as `Signer::new`.
+            assert_eq!(Signer::new(padded).unwrap_err(), Error::PaddedSecret);
+            assert!(Signer::new_exact(padded).is_ok());
         }
+        assert_eq!(Signer::new(b"s\xff\n").unwrap_err(), Error::PaddedSecret);
+        assert_eq!(Signer::new(b"\x0bs\xff").unwrap_err(), Error::PaddedSecret);
+        assert!(Signer::new(b"s\xffs").is_ok());
     }
 
     #[cfg(unix)]

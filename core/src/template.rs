@@ -26,7 +26,8 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use crate::call::LogoutCall;
 use crate::error::{Error, Field};
 use crate::identity::{
-    AttributeValue, Fields, Identity, IdentityRef, Key, MapKind, Raw, UserVisitor, read_nonce,
+    AttributeValue, Fields, Identity, IdentityRef, Key, MapKind, Scalar, ScalarSeed, Spelled,
+    UserVisitor, read_nonce,
 };
 use crate::signer::Signer;
 
@@ -261,15 +262,24 @@ impl<'de> Deserialize<'de> for LogoutArgs {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LogoutArgs, A::Error> {
                 let mut args = LogoutArgs::default();
+                let mut end = None;
+                let mut spelled = Spelled::default();
                 while let Some(key) = map.next_key::<Key>()? {
                     match key {
                         Key::Nonce => {
-                            args.nonce = Some(read_nonce(map.next_value()?)?.into_owned());
+                            let nonce = map.next_value_seed(ScalarSeed {
+                                field: || Field::Nonce,
+                                expected: "a string",
+                            })?;
+                            args.nonce = Some(read_nonce(nonce)?.into_owned());
                         }
-                        Key::EndActiveChat => {
-                            args.end_active_chat = match map.next_value()? {
-                                Raw::Null => false,
-                                Raw::Bool(end) => end,
+                        key @ Key::EndActiveChat { .. } => {
+                            let value = match map.next_value_seed(ScalarSeed {
+                                field: || Field::EndActiveChat,
+                                expected: "a boolean",
+                            })? {
+                                Scalar::Null => None,
+                                Scalar::Bool(end) => Some(end),
                                 other => {
                                     return Err(de::Error::custom(Error::WrongType {
                                         field: Field::EndActiveChat,
@@ -277,7 +287,8 @@ impl<'de> Deserialize<'de> for LogoutArgs {
                                         found: other.kind(),
                                     }));
                                 }
-                            }
+                            };
+                            spelled.take(&key, &mut end, value)?;
                         }
                         other => {
                             return Err(de::Error::custom(Error::UnknownArgument {
@@ -287,6 +298,7 @@ impl<'de> Deserialize<'de> for LogoutArgs {
                         }
                     }
                 }
+                args.end_active_chat = end.unwrap_or(false);
                 Ok(args)
             }
         }

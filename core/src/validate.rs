@@ -3,17 +3,23 @@
 //! exact set of strings that will be signed and emitted.
 //!
 //! Beacon drops a value over its limit without a word, so the user would
-//! silently lose their name. We either shorten it on a character boundary
-//! (what Help Scout's own mobile SDKs do) or refuse it, per [`LimitPolicy`].
+//! silently lose their name. We either shorten it on a grapheme cluster
+//! boundary or refuse it, and drop or refuse an invalid avatar, per
+//! [`LimitPolicy`].
 
 use std::collections::BTreeMap;
 use std::ops::Deref;
 
+use unicode_segmentation::UnicodeSegmentation;
+
 use crate::error::{Error, Field};
 use crate::identity::{AttributeValue, IdentityRef};
 
-/// Beacon's limits, from Help Scout's SDK documentation. Lengths count
-/// characters (Unicode scalar values), not bytes.
+/// Beacon's limits, from Help Scout's SDK documentation.
+///
+/// Lengths are counted as Beacon's JavaScript and mobile SDKs count them
+/// (`String.length`, `NSString.length`, Kotlin's `String.length`): in UTF-16
+/// code units, so an emoji outside the Basic Multilingual Plane counts 2.
 pub mod limits {
     /// Longest `name` Beacon keeps.
     pub const NAME: usize = 80;
@@ -27,6 +33,9 @@ pub mod limits {
     pub const ATTRIBUTES: usize = 30;
     /// Longest custom attribute key we accept.
     pub const ATTRIBUTE_KEY: usize = 64;
+    /// The largest integer JavaScript reads exactly (`Number.MAX_SAFE_INTEGER`,
+    /// 2^53 - 1); an integer attribute beyond it in either direction is refused.
+    pub const SAFE_INTEGER: u64 = (1 << 53) - 1;
 }
 
 /// The field names of Beacon's identify object; a custom attribute may not
@@ -40,18 +49,24 @@ const RESERVED_KEYS: [&str; 6] = [
     "signature",
 ];
 
-/// What to do with a `name`, `company` or `jobTitle` over Beacon's limit.
+/// What to do with a `name`, `company` or `jobTitle` over Beacon's limit,
+/// and with an invalid `avatar`.
 ///
 /// The email is never altered under either policy (it is what the signature
-/// covers), and an over-long avatar or too many attributes are always errors:
-/// shortening a URL or dropping an attribute would change its meaning.
+/// covers), and a bad custom attribute or too many of them are always
+/// errors: dropping an attribute would change what the app meant to send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum LimitPolicy {
-    /// Shorten to the limit on a character boundary (the default).
+    /// The default, so that one user's bad data never breaks their pages:
+    /// shorten an over-long `name`, `company` or `jobTitle` to the last
+    /// extended grapheme cluster boundary within the limit (never splitting
+    /// a surrogate pair, an emoji sequence or a combining mark from its
+    /// base), and leave out an invalid `avatar` (Beacon would ignore it).
     #[default]
     Truncate,
-    /// Refuse with [`Error::TooLong`].
+    /// Refuse every such value with [`Error::TooLong`] or
+    /// [`Error::InvalidAvatar`].
     Strict,
 }
 
@@ -72,11 +87,14 @@ impl<'a> Payload<'a> {
         if identity.email.is_empty() {
             return Err(Error::EmptyEmail);
         }
-        if let Some(avatar) = identity.avatar {
-            check_avatar(avatar)?;
-        }
+        let avatar = match identity.avatar.map(check_avatar) {
+            Some(Err(_)) if policy == LimitPolicy::Truncate => None,
+            Some(Err(error)) => return Err(error),
+            Some(Ok(())) | None => identity.avatar,
+        };
         check_attributes(identity.attributes)?;
         Ok(Payload(IdentityRef {
+            avatar,
             name: limit_length(identity.name, limits::NAME, policy, || Field::Name)?,
             company: limit_length(identity.company, limits::COMPANY, policy, || Field::Company)?,
             job_title: limit_length(identity.job_title, limits::JOB_TITLE, policy, || {
@@ -105,8 +123,8 @@ impl<'a> Payload<'a> {
     }
 }
 
-/// `value` within `limit` characters: as it is, shortened or refused, per
-/// `policy`.
+/// `value` within `limit` UTF-16 code units: as it is, shortened or
+/// refused, per `policy`.
 #[inline]
 fn limit_length(
     value: Option<&str>,
@@ -115,7 +133,8 @@ fn limit_length(
     field: impl FnOnce() -> Field,
 ) -> Result<Option<&str>, Error> {
     match value {
-        // A string of at most `limit` bytes has at most `limit` characters.
+        // A character takes at least as many UTF-8 bytes as UTF-16 code
+        // units, so a string of at most `limit` bytes is within the limit.
         Some(value) if value.len() > limit => match shorten(value, limit, policy) {
             Ok(value) => Ok(Some(value)),
             Err(length) => Err(Error::TooLong {
@@ -128,21 +147,39 @@ fn limit_length(
     }
 }
 
-/// A value of more than `limit` bytes, cut to `limit` characters, or its
-/// length in characters when that is over the limit and `policy` refuses.
+/// The length of `value` as JavaScript's `String.length` counts it.
+pub(crate) fn utf16_len(value: &str) -> usize {
+    value.chars().map(char::len_utf16).sum()
+}
+
+/// A value of more than `limit` bytes, cut at the last extended grapheme
+/// cluster boundary within `limit` UTF-16 code units, or its length in
+/// UTF-16 code units when that is over the limit and `policy` refuses.
 #[cold]
 fn shorten(value: &str, limit: usize, policy: LimitPolicy) -> Result<&str, usize> {
-    match value.char_indices().nth(limit) {
-        None => Ok(value),
-        Some((cut, _)) => match policy {
-            LimitPolicy::Truncate => Ok(&value[..cut]),
-            LimitPolicy::Strict => Err(value.chars().count()),
-        },
+    let length = utf16_len(value);
+    if length <= limit {
+        return Ok(value);
+    }
+    match policy {
+        LimitPolicy::Truncate => {
+            let mut units = 0;
+            let mut cut = 0;
+            for (at, cluster) in value.grapheme_indices(true) {
+                units += utf16_len(cluster);
+                if units > limit {
+                    break;
+                }
+                cut = at + cluster.len();
+            }
+            Ok(&value[..cut])
+        }
+        LimitPolicy::Strict => Err(length),
     }
 }
 
 fn check_avatar(avatar: &str) -> Result<(), Error> {
-    let length = avatar.chars().count();
+    let length = utf16_len(avatar);
     if length > limits::AVATAR {
         return Err(Error::TooLong {
             field: Field::Avatar,
@@ -189,6 +226,29 @@ fn check_attributes(attributes: &BTreeMap<String, AttributeValue>) -> Result<(),
         if key == "__proto__" || RESERVED_KEYS.iter().any(|r| r.eq_ignore_ascii_case(key)) {
             return Err(Error::ReservedAttributeKey { key: key.clone() });
         }
+    }
+    for (key, value) in attributes {
+        if let AttributeValue::Number(number) = value {
+            check_integer(key, number)?;
+        }
+    }
+    Ok(())
+}
+
+/// An integer JavaScript would read as another number is refused: the
+/// attribute would silently change on its way to Beacon.
+pub(crate) fn check_integer(key: &str, number: &serde_json::Number) -> Result<(), Error> {
+    let beyond = match (number.as_u64(), number.as_i64()) {
+        (Some(n), _) => n > limits::SAFE_INTEGER,
+        (None, Some(n)) => n.unsigned_abs() > limits::SAFE_INTEGER,
+        // A float: JavaScript reads the same double.
+        (None, None) => false,
+    };
+    if beyond {
+        return Err(Error::UnsafeInteger {
+            key: key.to_owned(),
+            value: number.to_string(),
+        });
     }
     Ok(())
 }

@@ -110,11 +110,11 @@ fn object_or_array_where_a_string_belongs() {
     }
     assert_eq!(
         deserialize_error(json!({"email": "a@b.c", "attributes": {"plan": {"tier": 1}}})),
-        r#"attributes["plan"]: must be a string, a number or a boolean, found a map"#
+        "attributes.plan: must be a string, a number or a boolean, found a map"
     );
     assert_eq!(
         deserialize_error(json!({"email": "a@b.c", "attributes": {"plan": []}})),
-        r#"attributes["plan"]: must be a string, a number or a boolean, found a list"#
+        "attributes.plan: must be a string, a number or a boolean, found a list"
     );
     assert_eq!(
         deserialize_error(json!({"email": "a@b.c", "attributes": ["plan"]})),
@@ -148,9 +148,22 @@ fn avatar_that_is_not_an_http_url() {
         "https://example.com/\ta.png",
         "",
     ] {
-        let error = identify_error(&signer(), Identity::new("a@b.c").avatar(avatar));
+        let error = identify_error(&strict(), Identity::new("a@b.c").avatar(avatar));
         assert_eq!(error, Error::InvalidAvatar, "{avatar:?}");
         assert_eq!(error.to_string(), rule);
+        // One user's bad avatar must not break their pages: the default
+        // policy leaves it out, as Beacon would ignore it.
+        let call = signer()
+            .identify(&Identity::new("a@b.c").avatar(avatar))
+            .unwrap();
+        assert_eq!(call, signer().identify(&Identity::new("a@b.c")).unwrap());
+        let html = template::render(
+            &signer(),
+            Some(&json!({"email": "a@b.c", "avatar": avatar})),
+            json!({}),
+        )
+        .unwrap();
+        assert!(!html.contains("avatar"), "{html}");
     }
     for avatar in [
         "https://example.com/a.png",
@@ -173,13 +186,26 @@ fn avatar_over_200_characters_under_either_policy() {
     let at_limit = format!("https://example.com/{}", "a".repeat(200 - 20));
     assert_eq!(at_limit.chars().count(), 200);
     let over = format!("{at_limit}b");
+    // Counted in UTF-16 code units: 179 + one astral character is 201.
+    let astral_over = format!("https://example.com/{}\u{1F600}", "a".repeat(200 - 21));
+    assert_eq!(astral_over.chars().count(), 200);
     for signer in [signer(), strict()] {
         assert!(
             signer
                 .identify(&Identity::new("a@b.c").avatar(&at_limit))
                 .is_ok()
         );
-        let error = identify_error(&signer, Identity::new("a@b.c").avatar(&over));
+    }
+    // The default policy leaves an over-long avatar out.
+    for over in [&over, &astral_over] {
+        let call = signer()
+            .identify(&Identity::new("a@b.c").avatar(over))
+            .unwrap();
+        assert!(!call.as_str().contains("avatar"), "{call}");
+    }
+    for over in [&over, &astral_over] {
+        let signer = strict();
+        let error = identify_error(&signer, Identity::new("a@b.c").avatar(over));
         assert_eq!(
             error,
             Error::TooLong {
@@ -190,7 +216,7 @@ fn avatar_over_200_characters_under_either_policy() {
         );
         assert_eq!(
             error.to_string(),
-            "avatar: at most 200 characters (Beacon drops longer values), found 201"
+            "avatar: at most 200 characters as JavaScript counts them (UTF-16 code units; Beacon drops longer values), found 201"
         );
     }
 }
@@ -226,7 +252,7 @@ fn over_limit_fields_under_the_strict_policy() {
         assert_eq!(
             error.to_string(),
             format!(
-                "{field}: at most {limit} characters (Beacon drops longer values), found {}",
+                "{field}: at most {limit} characters as JavaScript counts them (UTF-16 code units; Beacon drops longer values), found {}",
                 limit + 1
             )
         );
@@ -235,6 +261,22 @@ fn over_limit_fields_under_the_strict_policy() {
             signer()
                 .identify(&set(Identity::new("a@b.c"), format!("{at_limit}x")))
                 .is_ok()
+        );
+        // Lengths are UTF-16 code units: half the limit in emoji is at the
+        // limit, one more is over it by two.
+        let emoji = "😀".repeat(limit / 2);
+        assert!(
+            strict()
+                .identify(&set(Identity::new("a@b.c"), emoji.clone()))
+                .is_ok()
+        );
+        assert_eq!(
+            identify_error(&strict(), set(Identity::new("a@b.c"), format!("{emoji}😀"))),
+            Error::TooLong {
+                field: field.clone(),
+                limit,
+                length: limit + 2
+            }
         );
     }
 }
@@ -558,4 +600,276 @@ fn logout_calls() {
         render(json!({"end_active_chat": true, "nonce": "abc="})),
         r#"<script nonce="abc=">window.Beacon('logout', {"endActiveChat":true});</script>"#
     );
+}
+
+#[test]
+fn reading_attributes_stops_at_the_first_one_too_many() {
+    let mut attributes = serde_json::Map::new();
+    for i in 0..30 {
+        attributes.insert(format!("k{i}"), json!(i));
+    }
+    let user = json!({"email": "a@b.c", "attributes": attributes.clone()});
+    assert!(serde_json::from_value::<Identity>(user).is_ok());
+    // Null values are absent, so they do not count.
+    attributes.insert("gone".into(), Value::Null);
+    assert!(
+        serde_json::from_value::<Identity>(
+            json!({"email": "a@b.c", "attributes": attributes.clone()})
+        )
+        .is_ok()
+    );
+    // A million more: an error at the 31st, whatever follows (a value after
+    // it that is not even an attribute value is never read).
+    let mut text = String::from(r#"{"email":"a@b.c","attributes":{"#);
+    for i in 0..31 {
+        text.push_str(&format!(r#""k{i}":{i},"#));
+    }
+    text.push_str(r#""bad":{"deep":[1,2,3]}}}"#);
+    let error = serde_json::from_str::<Identity>(&text)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("attributes: at most 30 custom attributes, found 31"),
+        "{error}"
+    );
+}
+
+#[test]
+fn integers_beyond_javascripts_exact_range() {
+    let message = "attributes.orderId: integer 1234567890123456789 is beyond JavaScript's exact range (±9007199254740991); pass it as a string";
+    let identity = Identity::new("a@b.c").attribute("orderId", 1_234_567_890_123_456_789_u64);
+    let error = identify_error(&signer(), identity);
+    assert_eq!(error.to_string(), message);
+    assert_eq!(
+        deserialize_error(
+            json!({"email": "a@b.c", "attributes": {"orderId": 1_234_567_890_123_456_789_u64}})
+        ),
+        message
+    );
+    for (value, ok) in [
+        (json!(9_007_199_254_740_991_u64), true),
+        (json!(-9_007_199_254_740_991_i64), true),
+        (json!(9_007_199_254_740_992_u64), false),
+        (json!(-9_007_199_254_740_992_i64), false),
+        (json!(i64::MIN), false),
+        (json!(u64::MAX), false),
+        // Floats are read by JavaScript as the same double.
+        (json!(1e300), true),
+        (json!(-0.5), true),
+    ] {
+        let identity = Identity::new("a@b.c").attribute(
+            "n",
+            serde_json::from_value::<Value>(value.clone())
+                .map(|v| match v {
+                    Value::Number(n) => helpscout_beacon::AttributeValue::Number(n),
+                    _ => unreachable!(),
+                })
+                .unwrap(),
+        );
+        assert_eq!(signer().identify(&identity).is_ok(), ok, "{value}");
+        let user = json!({"email": "a@b.c", "attributes": {"n": value}});
+        assert_eq!(
+            serde_json::from_value::<Identity>(user).is_ok(),
+            ok,
+            "{value}"
+        );
+    }
+}
+
+/// A deserializer offering one i128 or u128, as Tera 2's values do.
+fn wide_integer_user(value: i128) -> Result<Identity, serde::de::value::Error> {
+    use serde::Deserialize;
+    use serde::de::value::{MapAccessDeserializer, MapDeserializer};
+    let map = MapDeserializer::<_, serde::de::value::Error>::new(
+        vec![
+            ("email", Wide::Str("a@b.c")),
+            ("attributes", Wide::Map(value)),
+        ]
+        .into_iter(),
+    );
+    Identity::deserialize(MapAccessDeserializer::new(map))
+}
+
+#[derive(Clone, Copy)]
+enum Wide {
+    Str(&'static str),
+    Map(i128),
+}
+
+impl<'de> serde::de::IntoDeserializer<'de, serde::de::value::Error> for Wide {
+    type Deserializer = Self;
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for Wide {
+    type Error = serde::de::value::Error;
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        match self {
+            Wide::Str(s) => visitor.visit_borrowed_str(s),
+            Wide::Map(value) => visitor.visit_map(serde::de::value::MapDeserializer::new(
+                vec![("orderId", WideInt(value))].into_iter(),
+            )),
+        }
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+#[derive(Clone, Copy)]
+struct WideInt(i128);
+
+impl<'de> serde::de::IntoDeserializer<'de, serde::de::value::Error> for WideInt {
+    type Deserializer = Self;
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for WideInt {
+    type Error = serde::de::value::Error;
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        if self.0 >= 0 {
+            visitor.visit_u128(self.0 as u128)
+        } else {
+            visitor.visit_i128(self.0)
+        }
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+#[test]
+fn wide_integers_name_the_attribute() {
+    assert!(wide_integer_user(5).is_ok());
+    assert!(wide_integer_user(-9_007_199_254_740_991).is_ok());
+    for value in [1_i128 << 70, -(1_i128 << 70), 9_007_199_254_740_992] {
+        let error = wide_integer_user(value).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            format!(
+                "attributes.orderId: integer {value} is beyond JavaScript's exact range (±9007199254740991); pass it as a string"
+            )
+        );
+    }
+}
+
+#[test]
+fn both_spellings_with_different_values() {
+    assert_eq!(
+        deserialize_error(json!({"email": "a@b.c", "jobTitle": "CTO", "job_title": "CEO"})),
+        "jobTitle and job_title: both given, with different values; give only one"
+    );
+    assert_eq!(
+        deserialize_error(json!({"email": "a@b.c", "job_title": "CEO", "jobTitle": "CTO"})),
+        "jobTitle and job_title: both given, with different values; give only one"
+    );
+    // Equal values, or one of them null, are fine.
+    for user in [
+        json!({"email": "a@b.c", "jobTitle": "CTO", "job_title": "CTO"}),
+        json!({"email": "a@b.c", "jobTitle": "CTO", "job_title": null}),
+        json!({"email": "a@b.c", "job_title": null, "jobTitle": "CTO"}),
+    ] {
+        let identity: Identity = serde_json::from_value(user.clone()).unwrap();
+        assert_eq!(identity, Identity::new("a@b.c").job_title("CTO"), "{user}");
+    }
+    assert_eq!(
+        args_error(json!({"jobTitle": "CTO", "job_title": "CEO"})),
+        "jobTitle and job_title: both given, with different values; give only one"
+    );
+    assert_eq!(
+        logout_args_error(json!({"endActiveChat": true, "end_active_chat": false})),
+        "endActiveChat and end_active_chat: both given, with different values; give only one"
+    );
+    for args in [
+        json!({"endActiveChat": true, "end_active_chat": true}),
+        json!({"end_active_chat": true, "endActiveChat": null}),
+    ] {
+        let args: template::LogoutArgs = serde_json::from_value(args).unwrap();
+        assert_eq!(
+            template::render_logout(args).unwrap(),
+            r#"window.Beacon('logout', {"endActiveChat":true});"#
+        );
+    }
+}
+
+#[test]
+fn map_keys_that_are_not_strings_are_skipped() {
+    use serde::Deserialize;
+    use serde::de::value::{MapAccessDeserializer, MapDeserializer};
+    // Float, unit (none), integer, boolean and char keys, as engines such
+    // as MiniJinja allow, around a user's email.
+    let entries: Vec<(Key, &str)> = vec![
+        (Key::F(1.5), "x"),
+        (Key::Unit, "x"),
+        (Key::I(7), "x"),
+        (Key::B(true), "x"),
+        (Key::S("email"), "a@b.c"),
+    ];
+    let map = MapDeserializer::<_, serde::de::value::Error>::new(entries.into_iter());
+    let identity = Identity::deserialize(MapAccessDeserializer::new(map)).unwrap();
+    assert_eq!(identity, Identity::new("a@b.c"));
+}
+
+#[derive(Clone, Copy)]
+enum Key {
+    F(f64),
+    Unit,
+    I(i64),
+    B(bool),
+    S(&'static str),
+}
+
+impl<'de> serde::de::IntoDeserializer<'de, serde::de::value::Error> for Key {
+    type Deserializer = Self;
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for Key {
+    type Error = serde::de::value::Error;
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        match self {
+            Key::F(v) => visitor.visit_f64(v),
+            Key::Unit => visitor.visit_unit(),
+            Key::I(v) => visitor.visit_i64(v),
+            Key::B(v) => visitor.visit_bool(v),
+            Key::S(v) => visitor.visit_borrowed_str(v),
+        }
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+#[test]
+fn a_padded_secret_is_refused_like_from_env_refuses_it() {
+    for padded in ["secret\n", " secret", "secret\r\n", "\tsecret"] {
+        let error = Signer::new(padded).unwrap_err();
+        assert_eq!(error, Error::PaddedSecret);
+        assert_eq!(
+            error.to_string(),
+            "secret key: has leading or trailing whitespace; remove it (a key copied with a newline makes Beacon reject every signature)"
+        );
+        assert!(!error.to_string().contains("secret\n"));
+    }
 }

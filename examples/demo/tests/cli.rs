@@ -55,7 +55,7 @@ fn without_a_secret_it_uses_the_demo_key_and_says_so() {
         "{stderr}"
     );
     assert!(stderr.contains("embedded demo key"), "{stderr}");
-    assert!(the_call(&stdout).starts_with(r#"window.Beacon('identify', {"name":"Jane O\u0027Doe \u003c/script\u003e","email":"jane.doe@example.com","company":"Acme \u0026 Co","jobTitle":"CTO","#));
+    assert!(the_call(&stdout).starts_with(r#"window.Beacon('identify', {"name":"Jane\u0020O\u0027Doe\u0020\u003c\u002fscript\u003e","email":"jane.doe@example.com","company":"Acme\u0020\u0026\u0020Co","jobTitle":"CTO","#));
     assert!(!stdout.contains("argon2id"));
     assert_eq!(
         signature_of(&stdout),

@@ -29,7 +29,7 @@ fn check_signed_in(reply: &Reply, secret: &str, engine: &str) -> (String, String
     assert_eq!(
         identify,
         format!(
-            r#"<script nonce="{nonce}">window.Beacon('identify', {{"name":"Jane O\u0027Doe","email":"{EMAIL}","company":"Acme \u0026 Co","jobTitle":"CTO","signature":"{signature}"}});</script>"#
+            r#"<script nonce="{nonce}">window.Beacon('identify', {{"name":"Jane\u0020O\u0027Doe","email":"{EMAIL}","company":"Acme\u0020\u0026\u0020Co","jobTitle":"CTO","signature":"{signature}"}});</script>"#
         ),
         "{body}"
     );
