@@ -158,15 +158,27 @@ pub fn users() -> Vec<Value> {
     users
 }
 
-/// Units that long strings are made of: ASCII, two-byte, astral, escaped
-/// by the script-safe encoder, a line terminator, a backslash, and a
-/// letter with a combining mark (two characters, so truncation may split it).
-const LONG_UNITS: [&str; 7] = ["a", "é", "😀", "<", "\u{2028}", "\\", "e\u{301}"];
+/// Units that long strings are made of: ASCII, two-byte, astral (two UTF-16
+/// code units), escaped by the script-safe encoder, a line terminator, a
+/// backslash, a letter with a combining mark (two characters in one
+/// grapheme cluster, which truncation must keep whole), and a family emoji
+/// (five characters, eight code units, one cluster).
+const LONG_UNITS: [&str; 8] = [
+    "a",
+    "é",
+    "😀",
+    "<",
+    "\u{2028}",
+    "\\",
+    "e\u{301}",
+    "👩\u{200d}👩\u{200d}👧",
+];
 
 /// Identities at and around each of Beacon's limits, valid under the
 /// default policy: `name` (80), `company` and `jobTitle` (60) at one below,
-/// at, one above and twice their limit in each of several units; an avatar
-/// URL of 199 and 200 characters; 30 custom attributes with 64-character
+/// at, one above and twice their limit in each of several units; avatar
+/// URLs of 199, 200 and 201 UTF-16 code units and a relative one (the last
+/// two left out under the default policy); 30 custom attributes with 64-character
 /// keys (and keys that JavaScript orders as array indices); a very long
 /// email and a very long attribute value.
 pub fn limit_users() -> Vec<Value> {
@@ -180,18 +192,23 @@ pub fn limit_users() -> Vec<Value> {
             }
         }
     }
-    let path: String = "</script>😀'\"&\\\u{200f}"
-        .chars()
-        .cycle()
-        .take(180)
-        .collect();
-    for len in [179, 180] {
-        let avatar = format!(
-            "https://example.com/{}",
-            path.chars().take(len).collect::<String>()
-        );
+    // Avatars of 199, 200 and 201 UTF-16 code units (the last one left out
+    // under the default policy), and a relative one (left out too).
+    let base = "https://example.com/";
+    for len in [199, 200, 201] {
+        let mut avatar = base.to_owned();
+        for c in "</script>😀'\"&\\\u{200f}`${}=/".chars().cycle() {
+            if avatar.encode_utf16().count() + c.len_utf16() > len {
+                break;
+            }
+            avatar.push(c);
+        }
+        while avatar.encode_utf16().count() < len {
+            avatar.push('a');
+        }
         users.push(json!({"email": "avatar@example.com", "name": "</script>", "avatar": avatar}));
     }
+    users.push(json!({"email": "relative@example.com", "avatar": "/avatars/</script>.png"}));
     let mut attributes = serde_json::Map::new();
     for k in 0..30 {
         let key = match k {

@@ -117,7 +117,7 @@ fn hostile_string(max: usize) -> impl Strategy<Value = String> {
     prop_oneof![5 => chars, 3 => fragments, 1 => long]
 }
 
-/// A valid avatar: an http(s) URL of at most 200 characters whose path
+/// A valid avatar: an http(s) URL of at most 200 UTF-16 code units whose path
 /// holds hostile characters (never whitespace or controls, which Beacon's
 /// rules refuse in a URL).
 fn avatar() -> impl Strategy<Value = String> {
@@ -141,9 +141,14 @@ fn avatar() -> impl Strategy<Value = String> {
         0..200,
     );
     (base, path).prop_map(|(base, path)| {
-        let room = 200 - base.chars().count();
-        let path: String = path.into_iter().take(room).collect();
-        format!("{base}{path}")
+        let mut avatar = base.to_owned();
+        for c in path {
+            if avatar.encode_utf16().count() + c.len_utf16() > 200 {
+                break;
+            }
+            avatar.push(c);
+        }
+        avatar
     })
 }
 

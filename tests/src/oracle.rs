@@ -1,15 +1,24 @@
 //! What the page should hand to `window.Beacon`, worked out from the user
-//! map without the core: its own truncation, its own field order, and the
-//! signature from the `hmac` crate's `SimpleHmac` (not the block-level
-//! `HmacCore` the core signs with).
+//! map without the core: its own truncation, its own avatar check, its own
+//! field order, and the signature from the `hmac` crate's `SimpleHmac` (not
+//! the block-level `HmacCore` the core signs with).
 
 use hmac::{KeyInit, Mac, SimpleHmac};
 use serde_json::Value;
 use sha2::Sha256;
+use unicode_segmentation::UnicodeSegmentation;
 
-/// Beacon's length limits in characters, written out again here rather
-/// than read from the core.
+/// Beacon's length limits in UTF-16 code units (JavaScript's
+/// `String.length`), written out again here rather than read from the core.
 pub const LIMITS: [(&str, usize); 3] = [("name", 80), ("company", 60), ("jobTitle", 60)];
+
+/// The longest avatar URL Beacon keeps, in UTF-16 code units.
+pub const AVATAR_LIMIT: usize = 200;
+
+/// `value`'s length as JavaScript counts it: UTF-16 code units.
+pub fn js_length(value: &str) -> usize {
+    value.encode_utf16().count()
+}
 
 /// The lower-case hex HMAC-SHA256 of `email` keyed with `secret`.
 pub fn signature(secret: &str, email: &str) -> String {
@@ -19,15 +28,46 @@ pub fn signature(secret: &str, email: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-/// The first `limit` Unicode scalar values of `value`.
+/// `value` as the default policy keeps it: whole when it is at most
+/// `limit` UTF-16 code units, else its longest prefix of whole extended
+/// grapheme clusters that fits in `limit` units.
 pub fn truncate(value: &str, limit: usize) -> String {
-    value.chars().take(limit).collect()
+    let mut kept = String::new();
+    for cluster in value.graphemes(true) {
+        if js_length(&kept) + js_length(cluster) > limit {
+            break;
+        }
+        kept.push_str(cluster);
+    }
+    kept
+}
+
+/// Whether the default policy keeps `avatar` (it leaves out any other): an
+/// `http://` or `https://` URL (scheme in any case) of at most
+/// [`AVATAR_LIMIT`] UTF-16 code units, with a non-empty authority written
+/// out (no `\` in it), and no whitespace or control character anywhere.
+/// The strings the generators make are URLs the `url` crate accepts when
+/// they pass this.
+pub fn avatar_kept(avatar: &str) -> bool {
+    let lower = avatar.to_ascii_lowercase();
+    let Some(rest) = ["http://", "https://"]
+        .iter()
+        .find_map(|scheme| lower.strip_prefix(scheme))
+    else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    js_length(avatar) <= AVATAR_LIMIT
+        && !authority.is_empty()
+        && !authority.contains('\\')
+        && !avatar.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// The identify object for `user` under the default policy, as ordered
 /// `(key, value)` pairs without the signature: `name`, `email`, `company`,
-/// `jobTitle`, `avatar`, then the non-null custom attributes in key order.
-/// `null` fields are absent and every other key of `user` is ignored.
+/// `jobTitle`, `avatar` (unless [`avatar_kept`] leaves it out), then the
+/// non-null custom attributes in key order. `null` fields are absent and
+/// every other key of `user` is ignored.
 ///
 /// # Panics
 /// When `user` has no string `email`, or uses `job_title` (the generators
@@ -44,8 +84,13 @@ pub fn expected_fields(user: &Value) -> Vec<(String, Value)> {
     let mut fields = Vec::new();
     fields.extend(limited("name"));
     fields.push(("email".to_owned(), Value::String(email.to_owned())));
-    for key in ["company", "jobTitle", "avatar"] {
+    for key in ["company", "jobTitle"] {
         fields.extend(limited(key));
+    }
+    if let Some(avatar) = user.get("avatar").and_then(Value::as_str)
+        && avatar_kept(avatar)
+    {
+        fields.push(("avatar".to_owned(), Value::String(avatar.to_owned())));
     }
     if let Some(Value::Object(attributes)) = user.get("attributes") {
         let mut attributes: Vec<_> = attributes
@@ -102,6 +147,47 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn truncation_keeps_whole_grapheme_clusters_within_utf16_units() {
+        let family = "👩\u{200d}👩\u{200d}👧"; // 8 UTF-16 code units, one cluster
+        assert_eq!(js_length(family), 8);
+        assert_eq!(
+            truncate(&format!("{}{family}", "a".repeat(55)), 60),
+            "a".repeat(55)
+        );
+        assert_eq!(
+            truncate(&format!("{}{family}", "a".repeat(52)), 60).len(),
+            52 + family.len()
+        );
+        assert_eq!(truncate(&"e\u{301}".repeat(41), 80), "e\u{301}".repeat(40));
+        assert_eq!(truncate(&"a".repeat(80), 80), "a".repeat(80));
+        assert_eq!(truncate("😀😀", 3), "😀");
+    }
+
+    #[test]
+    fn avatars_the_default_policy_leaves_out() {
+        let long = format!("https://example.com/{}", "😀".repeat(91));
+        assert_eq!(js_length(&long), 202);
+        for bad in [
+            "/relative.png",
+            "javascript:alert(1)",
+            "https:///x",
+            "https:\\\\evil.example/x",
+            "https://e x.example/",
+            "https://example.com/a\tb",
+            long.as_str(),
+        ] {
+            assert!(!avatar_kept(bad), "{bad}");
+        }
+        for good in [
+            "https://example.com/a.png",
+            "HTTP://EXAMPLE.COM",
+            "https://exämple.com/ü/😀.png",
+        ] {
+            assert!(avatar_kept(good), "{good}");
+        }
+    }
+
+    #[test]
     fn signature_matches_help_scouts_example() {
         // Help Scout's documented example key and email.
         assert_eq!(
@@ -119,7 +205,9 @@ mod tests {
         });
         let keys: Vec<String> = expected_fields(&user).into_iter().map(|(k, _)| k).collect();
         assert_eq!(keys, ["name", "email", "company", "avatar", "10", "2", "b"]);
-        assert_eq!(expected_fields(&user)[0].1, json!("😀".repeat(80)));
+        // 81 emoji are 162 UTF-16 code units: 40 fit in 80.
+        assert_eq!(expected_fields(&user)[0].1, json!("😀".repeat(40)));
+        assert_eq!(expected_fields(&user)[2].1, json!("é".repeat(60)));
         assert_eq!(
             js_key_order(keys.iter().map(String::as_str)),
             ["2", "10", "name", "email", "company", "avatar", "b"]

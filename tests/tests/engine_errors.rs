@@ -88,28 +88,37 @@ fn map_as_company() -> Case {
 fn nested_map_as_attribute() -> Case {
     user_case(
         json!({"email": "a@b.c", "attributes": {"plan": {"tier": 1}}}),
-        r#"attributes["plan"]: must be a string, a number or a boolean, found a map"#,
+        "attributes.plan: must be a string, a number or a boolean, found a map",
     )
 }
-fn avatar_not_http() -> Case {
-    user_case(
-        json!({"email": "a@b.c", "avatar": "javascript:alert(1)"}),
-        "avatar: must be an absolute http:// or https:// URL with a host and no spaces",
-    )
+// The default policy leaves an invalid avatar out (see
+// `an_invalid_avatar_is_left_out_by_default`); the strict one refuses it.
+fn strict_avatar_not_http() -> Case {
+    Case {
+        policy: LimitPolicy::Strict,
+        ..user_case(
+            json!({"email": "a@b.c", "avatar": "javascript:alert(1)"}),
+            "avatar: must be an absolute http:// or https:// URL with a host and no spaces",
+        )
+    }
 }
-fn avatar_too_long() -> Case {
-    let avatar = format!("https://example.com/{}", "a".repeat(181));
-    user_case(
-        json!({"email": "a@b.c", "avatar": avatar}),
-        "avatar: at most 200 characters (Beacon drops longer values), found 201",
-    )
+fn strict_avatar_too_long() -> Case {
+    // 90 emoji are 180 UTF-16 code units: 201 in all, 111 characters.
+    let avatar = format!("https://example.com/{}a", "😀".repeat(90));
+    Case {
+        policy: LimitPolicy::Strict,
+        ..user_case(
+            json!({"email": "a@b.c", "avatar": avatar}),
+            "avatar: at most 200 characters as JavaScript counts them (UTF-16 code units; Beacon drops longer values), found 201",
+        )
+    }
 }
 fn strict_name_too_long() -> Case {
     Case {
         policy: LimitPolicy::Strict,
         ..user_case(
             json!({"email": "a@b.c", "name": "n".repeat(81)}),
-            "name: at most 80 characters (Beacon drops longer values), found 81",
+            "name: at most 80 characters as JavaScript counts them (UTF-16 code units; Beacon drops longer values), found 81",
         )
     }
 }
@@ -117,8 +126,9 @@ fn strict_job_title_too_long() -> Case {
     Case {
         policy: LimitPolicy::Strict,
         ..user_case(
-            json!({"email": "a@b.c", "jobTitle": "j".repeat(61)}),
-            "jobTitle: at most 60 characters (Beacon drops longer values), found 61",
+            // 30 emoji and one letter: 31 characters, 61 UTF-16 code units.
+            json!({"email": "a@b.c", "jobTitle": format!("{}j", "😀".repeat(30))}),
+            "jobTitle: at most 60 characters as JavaScript counts them (UTF-16 code units; Beacon drops longer values), found 61",
         )
     }
 }
@@ -232,8 +242,8 @@ per_engine!(
     list_as_name,
     map_as_company,
     nested_map_as_attribute,
-    avatar_not_http,
-    avatar_too_long,
+    strict_avatar_not_http,
+    strict_avatar_too_long,
     strict_name_too_long,
     strict_job_title_too_long,
     attribute_key_not_identifier,
@@ -274,4 +284,33 @@ fn errors_are_each_engines_own_type() {
     hbs.register_template_string("t.html", USER.1).unwrap();
     let error: ::handlebars::RenderError = hbs.render("t.html", &context).unwrap_err();
     assert!(error.to_string().contains(MISSING_EMAIL));
+}
+
+/// Under the default policy an invalid avatar is no error: every engine
+/// leaves it out and emits what it emits for the user without one.
+#[test]
+fn an_invalid_avatar_is_left_out_by_default() {
+    let mut engines = Engines::new(&Signer::new(SECRET).unwrap());
+    engines.add_raw("page.html", USER.0, USER.1);
+    let too_long = format!("https://example.com/{}a", "😀".repeat(90));
+    for avatar in [
+        "javascript:alert(1)",
+        "/relative/avatar.png",
+        "https:///no-host.png",
+        "https://exa mple.com/a.png",
+        too_long.as_str(),
+    ] {
+        let with = json!({"user": {"email": "a@b.c", "name": "Jane", "avatar": avatar}});
+        let without = json!({"user": {"email": "a@b.c", "name": "Jane"}});
+        let expected = engines.render("page.html", &without);
+        for ((engine, output), expected) in ENGINES
+            .iter()
+            .zip(engines.render("page.html", &with))
+            .zip(expected)
+        {
+            let output = output.unwrap_or_else(|e| panic!("{engine}, {avatar:?}: {e}"));
+            assert_eq!(Ok(&output), expected.as_ref(), "{engine}, {avatar:?}");
+            assert!(!output.contains("avatar"), "{engine}: {output}");
+        }
+    }
 }

@@ -87,17 +87,26 @@ fn every_engine_matches_the_core_under_the_strict_policy() {
 }
 
 #[test]
-fn truncation_happens_on_character_boundaries_in_every_engine() {
+fn truncation_happens_on_grapheme_boundaries_within_utf16_units_in_every_engine() {
     let signer = Signer::new(SECRET).unwrap();
     let mut engines = Engines::new(&signer);
-    let user = json!({"email": "a@b.c", "name": "😀".repeat(81), "company": "é".repeat(61)});
+    let family = "👩\u{200d}👩\u{200d}👧"; // one cluster of 8 UTF-16 code units
+    let user = json!({
+        "email": "a@b.c",
+        "name": "😀".repeat(81),
+        "company": "é".repeat(61),
+        "jobTitle": format!("{}{family}", "x".repeat(55)),
+    });
     let name = engines.template_for(Form::User, &user);
     for output in engines.render(&name, &context(&user, NONCE)) {
         let output = output.unwrap();
-        let name = format!(r#""name":"{}""#, "😀".repeat(80));
-        let company = format!(r#""company":"{}""#, "é".repeat(60));
+        // 40 emoji are the 80 code units that fit; each a surrogate pair.
+        let name = format!(r#""name":"{}""#, r"\ud83d\ude00".repeat(40));
+        let company = format!(r#""company":"{}""#, r"\u00e9".repeat(60));
+        // The family would end at 63 units: it goes whole, never split.
+        let job_title = format!(r#""jobTitle":"{}""#, "x".repeat(55));
         assert!(
-            output.contains(&name) && output.contains(&company),
+            output.contains(&name) && output.contains(&company) && output.contains(&job_title),
             "{output}"
         );
     }
@@ -113,7 +122,7 @@ fn arguments_override_the_users_fields_alike() {
     engines.add_raw("o.html", jinja, hbs);
     let args = json!({"name": "New <b>", "nonce": NONCE});
     let expected = template::render(&signer, Some(&user), &args).unwrap();
-    assert!(expected.contains(r#""name":"New \u003cb\u003e""#));
+    assert!(expected.contains(r#""name":"New\u0020\u003cb\u003e""#));
     for output in engines.render("o.html", &context(&user, NONCE)) {
         assert_eq!(output.unwrap(), expected);
     }
