@@ -7,6 +7,12 @@
 //! helper that writes a constant string as long as our output, and
 //! `floor/sign_only`, a helper that looks up the email and writes nothing
 //! but its signature.
+//!
+//! `ignored_fields` renders a user with 10,000 `orders`, which Beacon
+//! ignores, against the same user without them: the helper should skip
+//! them unseen, so both take about as long. `{{user.email}}` on the same
+//! two users is the engine's own floor. The context is built once, outside
+//! the measured render (`render` would copy all of it on every render).
 
 use std::hint::black_box;
 
@@ -112,5 +118,45 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(render, benches);
+/// A user with `orders` orders, each a small map Beacon ignores.
+fn user_with_orders(orders: usize) -> serde_json::Value {
+    let mut user = serde_json::json!({"email": "jane.doe@example.com", "name": "Jane Doe"});
+    if orders > 0 {
+        user["orders"] = (0..orders)
+            .map(|n| serde_json::json!({"id": n, "sku": format!("SKU-{n:05}"), "qty": 3}))
+            .collect();
+    }
+    user
+}
+
+fn ignored_fields(c: &mut Criterion) {
+    let mut handlebars = Handlebars::new();
+    helpscout_beacon_handlebars::register(&mut handlebars, Signer::new("bench-secret").unwrap());
+    handlebars
+        .register_template_string("identify.html", "{{beacon_identify user}}")
+        .unwrap();
+    handlebars
+        .register_template_string("email.html", "{{user.email}}")
+        .unwrap();
+
+    let mut group = c.benchmark_group("ignored_fields");
+    for (users, orders) in [("without_orders", 0), ("with_10000_orders", 10_000)] {
+        let context = Context::from(serde_json::json!({"user": user_with_orders(orders)}));
+        for (id, template) in [
+            ("beacon_identify", "identify.html"),
+            ("floor/email", "email.html"),
+        ] {
+            group.bench_function(format!("{id}/{users}"), |b| {
+                b.iter(|| {
+                    handlebars
+                        .render_with_context(template, black_box(&context))
+                        .unwrap()
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(render, benches, ignored_fields);
 criterion_main!(render);

@@ -6,6 +6,12 @@
 //! filter that returns a constant safe string as long as our output (what
 //! any filter costs in Tera), and `floor/sign_only`, a filter that looks up
 //! the email and returns nothing but its signature.
+//!
+//! `ignored_fields` renders a user with 10,000 `orders`, which Beacon
+//! ignores, against the same user without them: the filter should skip
+//! them unseen, so both take about as long. `{{ user.email }}` on the same
+//! two users is the engine's own floor. The context is built once, outside
+//! the measured render.
 
 use std::hint::black_box;
 
@@ -75,5 +81,40 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(render, benches);
+/// A user with `orders` orders, each a small map Beacon ignores.
+fn user_with_orders(orders: usize) -> serde_json::Value {
+    let mut user = serde_json::json!({"email": "jane.doe@example.com", "name": "Jane Doe"});
+    if orders > 0 {
+        user["orders"] = (0..orders)
+            .map(|n| serde_json::json!({"id": n, "sku": format!("SKU-{n:05}"), "qty": 3}))
+            .collect();
+    }
+    user
+}
+
+fn ignored_fields(c: &mut Criterion) {
+    let mut tera = Tera::default();
+    helpscout_beacon_tera::register(&mut tera, Signer::new("bench-secret").unwrap());
+    tera.add_raw_template("identify.html", "{{ user | beacon_identify }}")
+        .unwrap();
+    tera.add_raw_template("email.html", "{{ user.email }}")
+        .unwrap();
+
+    let mut group = c.benchmark_group("ignored_fields");
+    for (users, orders) in [("without_orders", 0), ("with_10000_orders", 10_000)] {
+        let mut context = Context::new();
+        context.insert("user", &user_with_orders(orders));
+        for (id, template) in [
+            ("beacon_identify", "identify.html"),
+            ("floor/email", "email.html"),
+        ] {
+            group.bench_function(format!("{id}/{users}"), |b| {
+                b.iter(|| tera.render(template, black_box(&context)).unwrap())
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(render, benches, ignored_fields);
 criterion_main!(render);

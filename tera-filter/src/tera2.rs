@@ -2,7 +2,7 @@
 
 use helpscout_beacon::Signer;
 use helpscout_beacon::template::{self, LogoutArgs};
-use serde::de::value::{Error as DeError, MapDeserializer};
+use serde::de::value::{Error as DeError, MapDeserializer, SeqDeserializer};
 use serde::de::{self, Deserialize, Deserializer, IntoDeserializer, Visitor};
 use serde::forward_to_deserialize_any;
 use tera::value::Key;
@@ -44,10 +44,13 @@ fn lent_map<'a>(
     MapDeserializer::new(entries.map(|(key, value)| (LentKey(key), Lent(value))))
 }
 
-/// A Tera value for serde, lending its strings and map entries where Tera's
-/// own deserializer copies each of them (it clones every value it visits
-/// and offers strings only for the length of a call). Everything else is
-/// left to Tera's own deserializer.
+/// A Tera value for serde, lending its strings, map entries and list items
+/// where Tera's own deserializer copies each of them (it clones every value
+/// it visits and offers strings only for the length of a call). A value
+/// that is skipped (serde's `IgnoredAny`, as for a user's fields that are
+/// not Beacon's) is not looked into at all, where Tera's own deserializer
+/// walks all of it, however large or deep. Everything else (numbers,
+/// booleans, bytes, none) is left to Tera's own deserializer.
 #[derive(Clone, Copy)]
 struct Lent<'a>(&'a Value);
 
@@ -59,9 +62,16 @@ impl<'de> Deserializer<'de> for Lent<'de> {
             visitor.visit_borrowed_str(text)
         } else if let Some(map) = self.0.as_map() {
             visitor.visit_map(lent_map(map.iter()))
+        } else if let Some(items) = self.0.as_array() {
+            visitor.visit_seq(SeqDeserializer::new(items.iter().map(Lent)))
         } else {
             self.0.deserialize_any(visitor).map_err(de::Error::custom)
         }
+    }
+
+    /// Skipped unseen: not even its kind is looked at.
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        visitor.visit_unit()
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
@@ -75,7 +85,7 @@ impl<'de> Deserializer<'de> for Lent<'de> {
     forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf unit unit_struct newtype_struct seq tuple tuple_struct
-        map struct enum identifier ignored_any
+        map struct enum identifier
     }
 }
 
@@ -103,10 +113,14 @@ impl<'de> Deserializer<'de> for LentKey<'de> {
         }
     }
 
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        visitor.visit_unit()
+    }
+
     forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf option unit unit_struct newtype_struct seq tuple
-        tuple_struct map struct enum identifier ignored_any
+        tuple_struct map struct enum identifier
     }
 }
 
