@@ -391,44 +391,54 @@ impl Key {
     }
 }
 
-/// Which spelling of a two-spelling field a map set last, to tell a
-/// conflict from a repeated key.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Spelled(Option<bool>);
+/// Each spelling's last value of a two-spelling field (`jobTitle` and
+/// `job_title`), resolved once the whole map is read, so that the result
+/// does not depend on the order of the keys.
+pub(crate) struct Spellings<T> {
+    camel: Option<Option<T>>,
+    snake: Option<Option<T>>,
+}
 
-impl Spelled {
-    /// Takes `value`, read under `key`, over `current`: two spellings with
-    /// different values are an error; `null` never replaces the other
-    /// spelling's value.
-    pub(crate) fn take<T: PartialEq, E: de::Error>(
-        &mut self,
-        key: &Key,
-        current: &mut Option<T>,
-        value: Option<T>,
-    ) -> Result<(), E> {
+impl<T> Default for Spellings<T> {
+    fn default() -> Self {
+        Spellings {
+            camel: None,
+            snake: None,
+        }
+    }
+}
+
+impl<T: PartialEq> Spellings<T> {
+    /// Keeps `value` as the last one given under `key`'s spelling.
+    pub(crate) fn set(&mut self, key: &Key, value: Option<T>) {
         let snake = matches!(
             key,
             Key::JobTitle { snake: true } | Key::EndActiveChat { snake: true }
         );
-        let other_spelling = self.0.is_some_and(|last| last != snake);
-        if other_spelling {
-            match (&*current, &value) {
-                (Some(a), Some(b)) if a != b => {
-                    let (field, other) = key.spellings();
-                    return Err(de::Error::custom(Error::ConflictingSpellings {
-                        field,
-                        other,
-                    }));
-                }
-                (_, None) => return Ok(()),
-                _ => {}
+        if snake {
+            self.snake = Some(value);
+        } else {
+            self.camel = Some(value);
+        }
+    }
+
+    /// The field's value: `None` when neither spelling was given, else the
+    /// given value (`null` is absent, and never outweighs the other
+    /// spelling's value). Both spellings with different values are an
+    /// error naming both.
+    pub(crate) fn resolve<E: de::Error>(self, key: &Key) -> Result<Option<Option<T>>, E> {
+        match (self.camel, self.snake) {
+            (Some(Some(camel)), Some(Some(snake))) if camel != snake => {
+                let (field, other) = key.spellings();
+                Err(de::Error::custom(Error::ConflictingSpellings {
+                    field,
+                    other,
+                }))
             }
+            (Some(camel), Some(snake)) => Ok(Some(camel.or(snake))),
+            (Some(one), None) | (None, Some(one)) => Ok(Some(one)),
+            (None, None) => Ok(None),
         }
-        if value.is_some() || !other_spelling {
-            self.0 = Some(snake);
-        }
-        *current = value;
-        Ok(())
     }
 }
 
@@ -712,7 +722,7 @@ impl<'de> Fields<'de> {
             keep_names: matches!(kind, MapKind::Arguments(_)),
         };
         let mut nonce = None;
-        let mut job_title = Spelled::default();
+        let mut job_title = Spellings::default();
         while let Some(key) = map.next_key_seed(keys())? {
             match (key, kind) {
                 (Key::Email, _) => self.email = map.next_value_seed(StringField(Field::Email))?,
@@ -721,8 +731,7 @@ impl<'de> Fields<'de> {
                     self.company = map.next_value_seed(StringField(Field::Company))?
                 }
                 (key @ Key::JobTitle { .. }, _) => {
-                    let value = map.next_value_seed(StringField(Field::JobTitle))?;
-                    job_title.take(&key, &mut self.job_title, value)?;
+                    job_title.set(&key, map.next_value_seed(StringField(Field::JobTitle))?);
                 }
                 (Key::Avatar, _) => {
                     self.avatar = map.next_value_seed(StringField(Field::Avatar))?
@@ -750,6 +759,9 @@ impl<'de> Fields<'de> {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
+        }
+        if let Some(value) = job_title.resolve(&Key::JobTitle { snake: false })? {
+            self.job_title = value;
         }
         // Checked once the map is read: like any key, the last `nonce` wins.
         if let Some(scalar) = nonce {

@@ -12,6 +12,7 @@
 //! | `'` | `\u0027` | the call is wrapped in a JS source that uses single quotes |
 //! | `` ` `` `$` | `\u0060` `\u0024` | inert even inside a JavaScript template literal (the class of Go's CVE-2023-24538) |
 //! | space `/` `=` | `\u0020` `\u002f` `\u003d` | misplaced in an HTML attribute, the call's own `"` ends the attribute, but no user text can then start another: without these three the tokenizer finds no attribute boundary in it, so what follows stays one inert attribute name |
+//! | DEL (U+007F) | `\u007f` | a control character the HTML parser reports as an error |
 //! | every character above U+007F | `\uXXXX`, astral ones as a surrogate pair | the output is ASCII, so it reads the same in every encoding a page may be decoded in (a Shift_JIS or GBK lead byte cannot swallow a backslash, a windows-1252 page cannot turn an email into mojibake) and U+2028/U+2029 cannot end a line |
 //!
 //! JavaScript reads every escaped string as the original, so what is signed
@@ -53,7 +54,7 @@ static ESCAPE: [u8; 256] = {
     }
     table[b'"' as usize] = QU;
     table[b'\\' as usize] = BS;
-    let script = [b'<', b'>', b'&', b'\'', b'`', b'$', b' ', b'/', b'='];
+    let script = [b'<', b'>', b'&', b'\'', b'`', b'$', b' ', b'/', b'=', 0x7F];
     let mut i = 0;
     while i < script.len() {
         table[script[i] as usize] = UU;
@@ -171,7 +172,7 @@ mod tests {
     fn reference(value: &str) -> String {
         let mut out = String::new();
         for c in serde_json::to_string(value).unwrap().chars() {
-            if "<>&'`$ /=".contains(c) || !c.is_ascii() {
+            if "<>&'`$ /=\u{7f}".contains(c) || !c.is_ascii() {
                 for unit in c.encode_utf16(&mut [0; 2]) {
                     out.push_str(&format!("\\u{unit:04x}"));
                 }

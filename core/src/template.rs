@@ -26,7 +26,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use crate::call::LogoutCall;
 use crate::error::{Error, Field};
 use crate::identity::{
-    AttributeValue, Fields, Identity, IdentityRef, Key, MapKind, Scalar, ScalarSeed, Spelled,
+    AttributeValue, Fields, Identity, IdentityRef, Key, MapKind, Scalar, ScalarSeed, Spellings,
     UserVisitor, read_nonce,
 };
 use crate::signer::Signer;
@@ -262,8 +262,7 @@ impl<'de> Deserialize<'de> for LogoutArgs {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LogoutArgs, A::Error> {
                 let mut args = LogoutArgs::default();
-                let mut end = None;
-                let mut spelled = Spelled::default();
+                let mut end = Spellings::default();
                 while let Some(key) = map.next_key::<Key>()? {
                     match key {
                         Key::Nonce => {
@@ -288,7 +287,7 @@ impl<'de> Deserialize<'de> for LogoutArgs {
                                     }));
                                 }
                             };
-                            spelled.take(&key, &mut end, value)?;
+                            end.set(&key, value);
                         }
                         other => {
                             return Err(de::Error::custom(Error::UnknownArgument {
@@ -298,7 +297,8 @@ impl<'de> Deserialize<'de> for LogoutArgs {
                         }
                     }
                 }
-                args.end_active_chat = end.unwrap_or(false);
+                let end = end.resolve(&Key::EndActiveChat { snake: false })?;
+                args.end_active_chat = end.flatten().unwrap_or(false);
                 Ok(args)
             }
         }

@@ -873,3 +873,52 @@ fn a_padded_secret_is_refused_like_from_env_refuses_it() {
         assert!(!error.to_string().contains("secret\n"));
     }
 }
+
+#[test]
+fn each_spelling_s_last_value_counts_whatever_the_order() {
+    let conflict = "jobTitle and job_title: both given, with different values; give only one";
+    // Repeated keys need raw JSON: serde_json's `json!` keeps one of each.
+    let read = |text: &str| serde_json::from_str::<Identity>(text).map_err(|e| e.to_string());
+    let cases = [
+        (
+            r#"{"email":"e","job_title":"a","jobTitle":"a","jobTitle":"c"}"#,
+            Err(conflict),
+        ),
+        (
+            r#"{"email":"e","jobTitle":"c","job_title":"a"}"#,
+            Err(conflict),
+        ),
+        (
+            r#"{"email":"e","jobTitle":"a","job_title":"a","job_title":null}"#,
+            Ok(Some("a")),
+        ),
+        (
+            r#"{"email":"e","job_title":"b","jobTitle":"a","jobTitle":null}"#,
+            Ok(Some("b")),
+        ),
+        (
+            r#"{"email":"e","jobTitle":"a","job_title":"b","job_title":"a"}"#,
+            Ok(Some("a")),
+        ),
+        (
+            r#"{"email":"e","jobTitle":null,"job_title":null}"#,
+            Ok(None),
+        ),
+    ];
+    for (text, expected) in cases {
+        let got = read(text).map(|identity| {
+            let call = signer().identify(&identity).unwrap();
+            call.as_str().contains("jobTitle").then(|| {
+                let start = call.as_str().find(r#""jobTitle":""#).unwrap() + 12;
+                call.as_str()[start..start + 1].to_owned()
+            })
+        });
+        match expected {
+            Err(message) => assert!(
+                got.as_ref().is_err_and(|e| e.starts_with(message)),
+                "{text}: {got:?}"
+            ),
+            Ok(title) => assert_eq!(got, Ok(title.map(str::to_owned)), "{text}"),
+        }
+    }
+}

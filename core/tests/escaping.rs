@@ -1,10 +1,13 @@
 //! Hostile strings, byte for byte.
 //!
 //! Every expected string in this file is written by hand from the escaping
-//! rule of the README's "Security model", never computed by the code under test: serde_json's
-//! JSON escaping (`"` `\` and U+0000..U+001F), plus `<` `>` `&` `'` as
-//! `\u003c` `\u003e` `\u0026` `\u0027` and U+2028 / U+2029 as `\u2028` /
-//! `\u2029`; everything else is raw UTF-8.
+//! rule of the README's "Security model", never computed by the code under
+//! test. The output is ASCII only: serde_json's JSON escaping (`"` `\` and
+//! U+0000..U+001F), plus `<` `>` `&` `'` `` ` `` `$` space `/` `=` as
+//! `\u003c` `\u003e` `\u0026` `\u0027` `\u0060` `\u0024` `\u0020` `\u002f`
+//! `\u003d`, and every character above U+007F as lower-case `\uXXXX` (astral
+//! characters as a surrogate pair, so U+2028 / U+2029 are `\u2028` /
+//! `\u2029`); every other ASCII character is written as it is.
 //!
 //! The signature of `email@email.com` under `secret_key_from_beacon_config`
 //! is Help Scout's own reference value, so the calls below do not depend on
@@ -23,20 +26,20 @@ const SIG: &str = "9afe726c978e4a5acc34dbc68da4f518850c5d5c9d9f75afd1b3fed875583
 /// (hostile input, the body of the JSON string it must become), by hand.
 const HOSTILE: &[(&str, &str)] = &[
     // Script data: closing, re-opening and comment tricks.
-    ("</script>", r"\u003c/script\u003e"),
-    ("</SCRIPT ", r"\u003c/SCRIPT "),
-    ("</script/", r"\u003c/script/"),
-    ("</ScRiPt\t>", r"\u003c/ScRiPt\t\u003e"),
+    ("</script>", r"\u003c\u002fscript\u003e"),
+    ("</SCRIPT ", r"\u003c\u002fSCRIPT\u0020"),
+    ("</script/", r"\u003c\u002fscript\u002f"),
+    ("</ScRiPt\t>", r"\u003c\u002fScRiPt\t\u003e"),
     ("<!--<script>", r"\u003c!--\u003cscript\u003e"),
     ("-->", r"--\u003e"),
     ("--!>", r"--!\u003e"),
     ("<!--", r"\u003c!--"),
     ("<script", r"\u003cscript"),
     ("]]>", r"]]\u003e"),
-    (r"<\/script>", r"\u003c\\/script\u003e"),
+    (r"<\/script>", r"\u003c\\\u002fscript\u003e"),
     (
         "</script><script>alert(1)</script>",
-        r"\u003c/script\u003e\u003cscript\u003ealert(1)\u003c/script\u003e",
+        r"\u003c\u002fscript\u003e\u003cscript\u003ealert(1)\u003c\u002fscript\u003e",
     ),
     ("<", r"\u003c"),
     (">", r"\u003e"),
@@ -44,16 +47,26 @@ const HOSTILE: &[(&str, &str)] = &[
     // Quotes.
     ("\"", r#"\""#),
     ("'", r"\u0027"),
-    ("`", "`"),
-    (r#"a"b'c`d"#, r#"a\"b\u0027c`d"#),
-    (r#""});alert(1);//"#, r#"\"});alert(1);//"#),
-    ("');alert(1);//", r"\u0027);alert(1);//"),
+    ("`", r"\u0060"),
+    (r#"a"b'c`d"#, r#"a\"b\u0027c\u0060d"#),
+    (r#""});alert(1);//"#, r#"\"});alert(1);\u002f\u002f"#),
+    ("');alert(1);//", r"\u0027);alert(1);\u002f\u002f"),
+    // Out of a misplaced HTML attribute: no space, `/` or `=` to start
+    // another one.
+    ("=", r"\u003d"),
+    (" ", r"\u0020"),
+    ("/", r"\u002f"),
+    (
+        "x\" onmouseover=alert(1)//",
+        r#"x\"\u0020onmouseover\u003dalert(1)\u002f\u002f"#,
+    ),
+    ("a\"/onload=b", r#"a\"\u002fonload\u003db"#),
     // Backslashes.
     (r"\", r"\\"),
     (r"\\", r"\\\\"),
     (r"trailing\", r"trailing\\"),
     (r"\u2028", r"\\u2028"),
-    (r"\u003c/script>", r"\\u003c/script\u003e"),
+    (r"\u003c/script>", r"\\u003c\u002fscript\u003e"),
     (r#"\""#, r#"\\\""#),
     (r"\'", r"\\\u0027"),
     // NUL and other controls (all 32 C0 controls: see `every_c0_control`).
@@ -63,9 +76,10 @@ const HOSTILE: &[(&str, &str)] = &[
     ("\u{8}\t\u{b}\u{c}", r"\b\t\u000b\f"),
     ("\u{1b}[31m", r"\u001b[31m"),
     ("\u{1f}", r"\u001f"),
-    ("</scr\0ipt>", r"\u003c/scr\u0000ipt\u003e"),
-    ("\u{7f}", "\u{7f}"),
-    ("\u{80}\u{85}\u{9f}", "\u{80}\u{85}\u{9f}"),
+    ("</scr\0ipt>", r"\u003c\u002fscr\u0000ipt\u003e"),
+    // DEL is not a JSON control, but the HTML parser reports it: escaped.
+    ("\u{7f}", r"\u007f"),
+    ("\u{80}\u{85}\u{9f}", r"\u0080\u0085\u009f"),
     // Line terminators.
     ("\n", r"\n"),
     ("\r\n", r"\r\n"),
@@ -73,26 +87,42 @@ const HOSTILE: &[(&str, &str)] = &[
     ("\u{2029}", r"\u2029"),
     ("a\u{2028}b\u{2029}c", r"a\u2028b\u2029c"),
     ("<\u{2028}>", r"\u003c\u2028\u003e"),
-    // Neighbours of U+2028 share its first two UTF-8 bytes: left raw.
+    // Neighbours of U+2028 share its first two UTF-8 bytes.
     (
         "\u{2000}\u{2027}\u{202a}\u{202f}",
-        "\u{2000}\u{2027}\u{202a}\u{202f}",
+        r"\u2000\u2027\u202a\u202f",
     ),
+    // Every character above U+007F, in lower-case hex: Latin-1, the edges
+    // of the BMP around the surrogates, and astral characters as surrogate
+    // pairs.
+    ("é", r"\u00e9"),
+    ("ÿĀ", r"\u00ff\u0100"),
+    ("\u{abcd}\u{ffff}", r"\uabcd\uffff"),
+    ("\u{d7ff}\u{e000}", r"\ud7ff\ue000"),
+    ("\u{10000}", r"\ud800\udc00"),
+    // A Shift_JIS or GBK lead byte is never written: no character can
+    // swallow the backslash of the escape after it.
+    ("ā\");alert(1)//", r#"\u0101\");alert(1)\u002f\u002f"#),
+    ("表\\", r"\u8868\\"),
     // Astral characters, combining characters, bidi controls, BOM.
-    ("😀", "😀"),
-    ("𝕏", "𝕏"),
-    ("👩\u{200d}👩\u{200d}👧", "👩\u{200d}👩\u{200d}👧"),
-    ("e\u{301}", "e\u{301}"),
-    ("Z\u{336}\u{353}a\u{35b}", "Z\u{336}\u{353}a\u{35b}"),
-    ("\u{200f}", "\u{200f}"),
-    ("\u{202e}fdp.exe", "\u{202e}fdp.exe"),
-    ("\u{feff}", "\u{feff}"),
-    ("\u{fffd}\u{10ffff}", "\u{fffd}\u{10ffff}"),
+    ("😀", r"\ud83d\ude00"),
+    ("𝕏", r"\ud835\udd4f"),
+    (
+        "👩\u{200d}👩\u{200d}👧",
+        r"\ud83d\udc69\u200d\ud83d\udc69\u200d\ud83d\udc67",
+    ),
+    ("e\u{301}", r"e\u0301"),
+    ("Z\u{336}\u{353}a\u{35b}", r"Z\u0336\u0353a\u035b"),
+    ("\u{200f}", r"\u200f"),
+    ("\u{202e}fdp.exe", r"\u202efdp.exe"),
+    ("\u{feff}", r"\ufeff"),
+    ("\u{fffd}\u{10ffff}", r"\ufffd\udbff\udfff"),
     // Template and HTML-entity lookalikes.
-    ("${alert(1)}", "${alert(1)}"),
+    ("${alert(1)}", r"\u0024{alert(1)}"),
+    ("`${x}`", r"\u0060\u0024{x}\u0060"),
     ("{{name}}", "{{name}}"),
     ("&amp;", r"\u0026amp;"),
-    ("&lt;/script&gt;", r"\u0026lt;/script\u0026gt;"),
+    ("&lt;/script&gt;", r"\u0026lt;\u002fscript\u0026gt;"),
     ("&#60;&#x3C;", r"\u0026#60;\u0026#x3C;"),
     ("&quot;&apos;", r"\u0026quot;\u0026apos;"),
     // Mixtures and the harmless.
@@ -100,7 +130,10 @@ const HOSTILE: &[(&str, &str)] = &[
         "\0\u{2028}<\\\"'&>",
         r#"\u0000\u2028\u003c\\\"\u0027\u0026\u003e"#,
     ),
-    ("Zoë Åkesson 日本語", "Zoë Åkesson 日本語"),
+    (
+        "Zoë Åkesson 日本語",
+        r"Zo\u00eb\u0020\u00c5kesson\u0020\u65e5\u672c\u8a9e",
+    ),
     ("", ""),
 ];
 
@@ -243,12 +276,20 @@ fn every_c0_control() {
 fn hostile_strings_never_leave_the_script_or_the_string() {
     for &(hostile, _) in HOSTILE {
         for identity in in_each_field(hostile) {
-            let call = emitted(&identity);
-            let lower = call.to_ascii_lowercase();
+            let call = signer().identify(&identity).unwrap();
+            let text = call.as_str();
+            let lower = text.to_ascii_lowercase();
             for bad in ["</script", "<!--", "<script", "-->", "\u{2028}", "\u{2029}"] {
-                assert!(!lower.contains(bad), "{bad:?} in {call}");
+                assert!(!lower.contains(bad), "{bad:?} in {text}");
             }
-            assert!(!call.chars().any(|c| c < ' '), "raw control in {call:?}");
+            assert!(!text.chars().any(|c| c < ' '), "raw control in {text:?}");
+            assert!(text.is_ascii(), "not ASCII: {text:?}");
+            // The object itself has none of the characters that could end
+            // or start an HTML attribute or a template substitution.
+            let json = call.json();
+            for bad in ['<', '>', '&', '\'', '`', '$', ' ', '/', '='] {
+                assert!(!json.contains(bad), "{bad:?} in {json}");
+            }
         }
     }
 }
@@ -264,17 +305,17 @@ fn everything_at_once() {
         .attribute("Alpha", -42)
         .attribute("beta", AttributeValue::from_f64(1.5).unwrap())
         .attribute("_under", "x\\y")
-        .attribute("big", u64::MAX)
+        .attribute("big", 9_007_199_254_740_991_u64)
         .attribute("9lives", "<")
         .attribute("a-b", false);
     assert_eq!(
         emitted(&identity),
         concat!(
-            r#"window.Beacon('identify', {"name":"Jane \u003c/script\u003e O\u0027Neil","#,
-            r#""email":"email@email.com","company":"A\u0026B \"Co\"","jobTitle":"CTO\u2028CEO","#,
-            r#""avatar":"https://example.com/a.png?x=\u003c1\u003e\u0026y=\u00272\u0027","#,
+            r#"window.Beacon('identify', {"name":"Jane\u0020\u003c\u002fscript\u003e\u0020O\u0027Neil","#,
+            r#""email":"email@email.com","company":"A\u0026B\u0020\"Co\"","jobTitle":"CTO\u2028CEO","#,
+            r#""avatar":"https:\u002f\u002fexample.com\u002fa.png?x\u003d\u003c1\u003e\u0026y\u003d\u00272\u0027","#,
             r#""9lives":"\u003c","Alpha":-42,"_under":"x\\y","a-b":false,"beta":1.5,"#,
-            r#""big":18446744073709551615,"zeta":true,"#,
+            r#""big":9007199254740991,"zeta":true,"#,
             r#""signature":"9afe726c978e4a5acc34dbc68da4f518850c5d5c9d9f75afd1b3fed8755838b2"});"#,
         )
     );
@@ -285,8 +326,14 @@ fn numbers_and_booleans_as_attribute_values() {
     let cases: &[(AttributeValue, &str)] = &[
         (0.into(), "0"),
         ((-1i64).into(), "-1"),
-        (i64::MIN.into(), "-9223372036854775808"),
-        (u64::MAX.into(), "18446744073709551615"),
+        // JavaScript's exact range, edges included.
+        (9_007_199_254_740_991_u64.into(), "9007199254740991"),
+        ((-9_007_199_254_740_991_i64).into(), "-9007199254740991"),
+        // A float beyond it is read by JavaScript as the same double.
+        (
+            AttributeValue::from_f64(9_007_199_254_740_993.0).unwrap(),
+            "9007199254740992.0",
+        ),
         (AttributeValue::from_f64(0.1).unwrap(), "0.1"),
         (AttributeValue::from_f64(100.0).unwrap(), "100.0"),
         (AttributeValue::from_f64(-0.0).unwrap(), "-0.0"),
@@ -312,6 +359,28 @@ fn numbers_and_booleans_as_attribute_values() {
     for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
         assert_eq!(AttributeValue::from_f64(bad), None);
     }
+    // An integer beyond ±(2^53 - 1) is refused under both policies, never
+    // emitted as a number JavaScript would read as another one.
+    let unsafe_integers: [(AttributeValue, &str); 5] = [
+        (9_007_199_254_740_992_u64.into(), "9007199254740992"),
+        ((-9_007_199_254_740_992_i64).into(), "-9007199254740992"),
+        (i64::MIN.into(), "-9223372036854775808"),
+        (i64::MAX.into(), "9223372036854775807"),
+        (u64::MAX.into(), "18446744073709551615"),
+    ];
+    for (value, text) in unsafe_integers {
+        for policy in [LimitPolicy::Truncate, LimitPolicy::Strict] {
+            let identity = Identity::new(EMAIL).attribute("n", value.clone());
+            assert_eq!(
+                signer().with_policy(policy).identify(&identity),
+                Err(Error::UnsafeInteger {
+                    key: "n".to_owned(),
+                    value: text.to_owned()
+                }),
+                "{value:?} under {policy:?}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -319,20 +388,27 @@ fn hostile_avatar_urls() {
     let cases = [
         (
             "https://example.com/</script><script>",
-            r"https://example.com/\u003c/script\u003e\u003cscript\u003e",
+            r"https:\u002f\u002fexample.com\u002f\u003c\u002fscript\u003e\u003cscript\u003e",
         ),
         (
             "https://example.com/a?b=1&c='2'#<!--",
-            r"https://example.com/a?b=1\u0026c=\u00272\u0027#\u003c!--",
+            r"https:\u002f\u002fexample.com\u002fa?b\u003d1\u0026c\u003d\u00272\u0027#\u003c!--",
         ),
         (
             r#"http://example.com/"quoted"\back"#,
-            r#"http://example.com/\"quoted\"\\back"#,
+            r#"http:\u002f\u002fexample.com\u002f\"quoted\"\\back"#,
         ),
-        ("https://example.com/😀/𝕏", "https://example.com/😀/𝕏"),
+        (
+            "https://example.com/😀/𝕏",
+            r"https:\u002f\u002fexample.com\u002f\ud83d\ude00\u002f\ud835\udd4f",
+        ),
         (
             "https://example.com/\u{202e}\u{feff}",
-            "https://example.com/\u{202e}\u{feff}",
+            r"https:\u002f\u002fexample.com\u002f\u202e\ufeff",
+        ),
+        (
+            "https://example.com/?q=${x}`",
+            r"https:\u002f\u002fexample.com\u002f?q\u003d\u0024{x}\u0060",
         ),
     ];
     for (avatar, escaped) in cases {
@@ -344,7 +420,10 @@ fn hostile_avatar_urls() {
             ),
         );
     }
-    // Line terminators, controls and spaces make an avatar invalid, not escaped.
+    // Line terminators, controls and spaces make an avatar invalid, not
+    // escaped: left out of the call by default, refused under Strict.
+    let without_avatar =
+        format!(r#"window.Beacon('identify', {{"email":"email@email.com","signature":"{SIG}"}});"#);
     for avatar in [
         "https://example.com/\u{2028}",
         "https://example.com/\n",
@@ -353,8 +432,12 @@ fn hostile_avatar_urls() {
         "javascript:alert(1)",
         "https://",
     ] {
+        let identity = Identity::new(EMAIL).avatar(avatar);
+        assert_eq!(emitted(&identity), without_avatar, "{avatar:?}");
         assert_eq!(
-            signer().identify(&Identity::new(EMAIL).avatar(avatar)),
+            signer()
+                .with_policy(LimitPolicy::Strict)
+                .identify(&identity),
             Err(Error::InvalidAvatar),
             "{avatar:?}"
         );
@@ -386,7 +469,8 @@ fn truncation_happens_before_escaping() {
             r"\u0027".repeat(60)
         )
     );
-    // 61 emoji as jobTitle: 60 kept, counted in characters, not bytes.
+    // 61 emoji as jobTitle: each counts 2 UTF-16 code units, as JavaScript
+    // counts them, so 30 are kept (60 units), never half of a pair.
     let job = "😀".repeat(61);
     let call = signer
         .identify(&Identity::new(EMAIL).job_title(job))
@@ -395,26 +479,96 @@ fn truncation_happens_before_escaping() {
         call.to_string(),
         format!(
             r#"window.Beacon('identify', {{"email":"email@email.com","jobTitle":"{}","signature":"{SIG}"}});"#,
-            "😀".repeat(60)
+            r"\ud83d\ude00".repeat(30)
         )
     );
-    // A combining mark past the limit is cut off from its base letter: the
-    // cut is on a scalar value, not a grapheme.
+    // 78 letters and an emoji are exactly 80 units: kept whole.
+    let name = format!("{}😀", "a".repeat(78));
+    let call = signer.identify(&Identity::new(EMAIL).name(name)).unwrap();
+    assert_eq!(
+        call.to_string(),
+        format!(
+            r#"window.Beacon('identify', {{"name":"{}\ud83d\ude00","email":"email@email.com","signature":"{SIG}"}});"#,
+            "a".repeat(78)
+        )
+    );
+    // 79 letters and an emoji are 81: the emoji goes whole.
+    let name = format!("{}😀", "a".repeat(79));
+    let call = signer.identify(&Identity::new(EMAIL).name(name)).unwrap();
+    assert_eq!(
+        call.to_string(),
+        format!(
+            r#"window.Beacon('identify', {{"name":"{}","email":"email@email.com","signature":"{SIG}"}});"#,
+            "a".repeat(79)
+        )
+    );
+    // A combining mark past the limit takes its base letter with it: the
+    // cut is on a grapheme cluster boundary.
     let name = format!("{}e\u{301}", "a".repeat(79));
     let call = signer.identify(&Identity::new(EMAIL).name(name)).unwrap();
     assert_eq!(
         call.to_string(),
         format!(
-            r#"window.Beacon('identify', {{"name":"{}e","email":"email@email.com","signature":"{SIG}"}});"#,
+            r#"window.Beacon('identify', {{"name":"{}","email":"email@email.com","signature":"{SIG}"}});"#,
             "a".repeat(79)
         )
+    );
+    // So does a family emoji sequence (8 units) as the company: 52 letters
+    // fit with it (60 units), 53 do not, and none of its parts is kept
+    // alone.
+    let family = "👩\u{200d}👩\u{200d}👧";
+    let family_escaped = r"\ud83d\udc69\u200d\ud83d\udc69\u200d\ud83d\udc67";
+    for (letters, kept) in [(52, true), (53, false)] {
+        let company = format!("{}{family}b", "a".repeat(letters));
+        let call = signer
+            .identify(&Identity::new(EMAIL).company(company))
+            .unwrap();
+        let expected = if kept {
+            format!("{}{family_escaped}", "a".repeat(letters))
+        } else {
+            "a".repeat(letters)
+        };
+        assert_eq!(
+            call.to_string(),
+            format!(
+                r#"window.Beacon('identify', {{"email":"email@email.com","company":"{expected}","signature":"{SIG}"}});"#
+            ),
+            "{letters} letters"
+        );
+    }
+    // A flag (two regional indicators, 4 units) is one grapheme.
+    let job = format!("{}🇫🇷", "a".repeat(57));
+    let call = signer
+        .identify(&Identity::new(EMAIL).job_title(job))
+        .unwrap();
+    assert_eq!(
+        call.to_string(),
+        format!(
+            r#"window.Beacon('identify', {{"email":"email@email.com","jobTitle":"{}","signature":"{SIG}"}});"#,
+            "a".repeat(57)
+        )
+    );
+    // Strict counts the same units.
+    let strict = signer.with_policy(LimitPolicy::Strict);
+    assert_eq!(
+        strict.identify(&Identity::new(EMAIL).name("😀".repeat(41))),
+        Err(Error::TooLong {
+            field: helpscout_beacon::Field::Name,
+            limit: 80,
+            length: 82
+        })
+    );
+    assert!(
+        strict
+            .identify(&Identity::new(EMAIL).name("😀".repeat(40)))
+            .is_ok()
     );
 }
 
 /// (hostile email, its JSON-string body), by hand.
 const HOSTILE_EMAILS: &[(&str, &str)] = &[
     ("email@email.com", "email@email.com"),
-    ("a</script>@x.com", r"a\u003c/script\u003e@x.com"),
+    ("a</script>@x.com", r"a\u003c\u002fscript\u003e@x.com"),
     ("<!--@x.com", r"\u003c!--@x.com"),
     ("\"quoted\"@example.com", r#"\"quoted\"@example.com"#),
     ("o'brien@example.com", r"o\u0027brien@example.com"),
@@ -426,14 +580,16 @@ const HOSTILE_EMAILS: &[(&str, &str)] = &[
     ("new\nline@example.com\r", r"new\nline@example.com\r"),
     (
         "bell\u{7}\u{7f}@example.com",
-        "bell\\u0007\u{7f}@example.com",
+        r"bell\u0007\u007f@example.com",
     ),
-    (" padded@example.com ", " padded@example.com "),
+    (" padded@example.com ", r"\u0020padded@example.com\u0020"),
     ("Email@Email.COM", "Email@Email.COM"),
-    ("😀@example.com", "😀@example.com"),
+    ("😀@example.com", r"\ud83d\ude00@example.com"),
     ("a&b<c>@example.com", r"a\u0026b\u003cc\u003e@example.com"),
-    ("\u{feff}bom@example.com", "\u{feff}bom@example.com"),
-    ("${x}`@example.com", "${x}`@example.com"),
+    ("\u{feff}bom@example.com", r"\ufeffbom@example.com"),
+    ("${x}`@example.com", r"\u0024{x}\u0060@example.com"),
+    ("a=b/c@example.com", r"a\u003db\u002fc@example.com"),
+    ("josé@exämple.com", r"jos\u00e9@ex\u00e4mple.com"),
 ];
 
 #[test]
@@ -567,15 +723,15 @@ fn script_tag_byte_for_byte() {
         .unwrap();
     assert_eq!(
         call.script_tag(None).unwrap(),
-        r#"<script>window.Beacon('identify', {"name":"\u003c/script\u003e\u003c!--\u0027","email":"email@email.com","signature":"9afe726c978e4a5acc34dbc68da4f518850c5d5c9d9f75afd1b3fed8755838b2"});</script>"#
+        r#"<script>window.Beacon('identify', {"name":"\u003c\u002fscript\u003e\u003c!--\u0027","email":"email@email.com","signature":"9afe726c978e4a5acc34dbc68da4f518850c5d5c9d9f75afd1b3fed8755838b2"});</script>"#
     );
     assert_eq!(
         call.script_tag(Some("r4nd0m+/Nonce-_==")).unwrap(),
-        r#"<script nonce="r4nd0m+/Nonce-_==">window.Beacon('identify', {"name":"\u003c/script\u003e\u003c!--\u0027","email":"email@email.com","signature":"9afe726c978e4a5acc34dbc68da4f518850c5d5c9d9f75afd1b3fed8755838b2"});</script>"#
+        r#"<script nonce="r4nd0m+/Nonce-_==">window.Beacon('identify', {"name":"\u003c\u002fscript\u003e\u003c!--\u0027","email":"email@email.com","signature":"9afe726c978e4a5acc34dbc68da4f518850c5d5c9d9f75afd1b3fed8755838b2"});</script>"#
     );
     assert_eq!(
         call.json(),
-        r#"{"name":"\u003c/script\u003e\u003c!--\u0027","email":"email@email.com","signature":"9afe726c978e4a5acc34dbc68da4f518850c5d5c9d9f75afd1b3fed8755838b2"}"#
+        r#"{"name":"\u003c\u002fscript\u003e\u003c!--\u0027","email":"email@email.com","signature":"9afe726c978e4a5acc34dbc68da4f518850c5d5c9d9f75afd1b3fed8755838b2"}"#
     );
     for nonce in [
         "",

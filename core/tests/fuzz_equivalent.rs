@@ -53,6 +53,22 @@ const SNIPPETS: &[&str] = &[
     "😀",
     "e\u{301}",
     "\u{feff}",
+    // Escaped since the output went ASCII only.
+    "`",
+    "$",
+    "${",
+    " ",
+    "/",
+    "=",
+    "\" onload=x//",
+    "é",
+    "\u{ffff}",
+    // Grapheme clusters of several characters, for the cut.
+    "👩\u{200d}👩\u{200d}👧",
+    "🇫🇷",
+    "\u{1f44d}\u{1f3fd}",
+    "\r\n",
+    "\u{1100}\u{1161}\u{11a8}",
 ];
 
 /// A snippet, a C0 control or any character.
@@ -111,10 +127,22 @@ fn key() -> BoxedStrategy<String> {
     .boxed()
 }
 
+/// `Number.MAX_SAFE_INTEGER`, 2^53 - 1.
+const MAX_SAFE: i64 = 9_007_199_254_740_991;
+
+/// An integer within JavaScript's exact range, or just past it.
+fn edge_integer() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        3 => -MAX_SAFE..=MAX_SAFE,
+        1 => prop::sample::select(vec![-MAX_SAFE - 1, -MAX_SAFE, MAX_SAFE, MAX_SAFE + 1]),
+    ]
+}
+
 fn number() -> impl Strategy<Value = serde_json::Number> {
     prop_oneof![
         any::<i64>().prop_map(serde_json::Number::from),
         any::<u64>().prop_map(serde_json::Number::from),
+        edge_integer().prop_map(serde_json::Number::from),
         any::<f64>().prop_filter_map("finite", serde_json::Number::from_f64),
     ]
 }
@@ -224,6 +252,7 @@ fn document() -> BoxedStrategy<Json> {
 fn attribute_value() -> impl Strategy<Value = Option<AttributeValue>> {
     prop_oneof![
         3 => text().prop_map(|s| Some(AttributeValue::String(s))),
+        2 => edge_integer().prop_map(|n| Some(AttributeValue::from(n))),
         1 => any::<i64>().prop_map(|n| Some(AttributeValue::from(n))),
         1 => any::<u64>().prop_map(|n| Some(AttributeValue::from(n))),
         1 => any::<f64>().prop_map(AttributeValue::from_f64),
@@ -303,7 +332,11 @@ proptest! {
     #[test]
     fn built_identities(
         model in model(),
-        secret in prop::collection::vec(any::<u8>(), 0..40),
+        secret in prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..40),
+            // Text, whitespace at either end included.
+            text().prop_map(String::into_bytes),
+        ],
         nonce in prop::option::of(prop_oneof!["[A-Za-z0-9+/=_-]{1,22}={0,3}", text()]),
     ) {
         harness::check_built(&secret, &model, nonce.as_deref());

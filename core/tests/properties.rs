@@ -1,17 +1,21 @@
 //! Properties of the identify call over arbitrary Unicode.
 //!
 //! Every expectation is computed here, independently of the crate: the
-//! truncation with `chars().take(n)`, the key order by sorting the input, the
-//! signature with the `hmac`/`sha2`/`hex` crates, and the object's entries by
-//! a small scanner over the emitted text (serde_json has no `preserve_order`
-//! here, so a parsed `Map` cannot tell the order).
+//! truncation from the rule (lengths in UTF-16 code units with
+//! `encode_utf16`, cut at the last extended grapheme cluster boundary that
+//! fits, clusters from `unicode-segmentation`), the key order by sorting the
+//! input, the signature with the `hmac`/`sha2`/`hex` crates, and the
+//! object's entries by a small scanner over the emitted text (serde_json has
+//! no `preserve_order` here, so a parsed `Map` cannot tell the order).
 
+use helpscout_beacon::template;
 use helpscout_beacon::{AttributeValue, Error, Field, Identity, LimitPolicy, Signer};
 use hmac::{Hmac, KeyInit, Mac};
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use sha2::Sha256;
+use unicode_segmentation::UnicodeSegmentation;
 
 const SECRET: &str = "secret_key_from_beacon_config";
 const PREFIX: &str = "window.Beacon('identify', ";
@@ -20,6 +24,13 @@ const SUFFIX: &str = ");";
 const NAME_LIMIT: usize = 80;
 const COMPANY_LIMIT: usize = 60;
 const JOB_TITLE_LIMIT: usize = 60;
+const AVATAR_LIMIT: usize = 200;
+/// `Number.MAX_SAFE_INTEGER`: 2^53 - 1.
+const MAX_SAFE: u64 = 9_007_199_254_740_991;
+/// Every character the JSON object may not hold raw: what could end the
+/// script element or open a comment, break the single-quoted source, start a
+/// template-literal substitution, or end or start an HTML attribute.
+const NEVER_RAW: [char; 10] = ['<', '>', '&', '\'', '`', '$', ' ', '/', '=', '\u{7f}'];
 const RESERVED: [&str; 6] = [
     "name",
     "email",
@@ -41,6 +52,39 @@ fn hmac_hex(key: &[u8], message: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(message.as_bytes());
     hex::encode(mac.finalize().into_bytes())
+}
+
+/// A string's length as JavaScript's `String.length` counts it.
+fn utf16_len(s: &str) -> usize {
+    s.encode_utf16().count()
+}
+
+/// The default policy's rule: within `limit` UTF-16 code units the value
+/// is kept; past it, it is cut after the last whole extended grapheme
+/// cluster that still fits.
+fn truncated(value: &str, limit: usize) -> String {
+    if utf16_len(value) <= limit {
+        return value.to_owned();
+    }
+    let mut out = String::new();
+    for cluster in value.graphemes(true) {
+        if utf16_len(&out) + utf16_len(cluster) > limit {
+            break;
+        }
+        out.push_str(cluster);
+    }
+    out
+}
+
+/// The JSON object of a call is ASCII, has no raw control character, and
+/// none of [`NEVER_RAW`] (the object's own syntax uses none of them, so
+/// any would be inside a string).
+fn assert_script_safe_json(json: &str) {
+    assert!(json.bytes().all(|b| b.is_ascii()), "not ASCII: {json:?}");
+    assert!(!json.bytes().any(|b| b < 0x20), "raw control in {json:?}");
+    for c in NEVER_RAW {
+        assert!(!json.contains(c), "{c:?} raw in {json}");
+    }
 }
 
 // ---------------------------------------------------------------- strategies
@@ -169,18 +213,29 @@ impl Val {
     }
 }
 
+/// An integer JavaScript reads exactly (within ±(2^53 - 1)), the edges
+/// often.
+fn safe_i64() -> impl Strategy<Value = i64> {
+    let max = MAX_SAFE as i64;
+    prop_oneof![
+        3 => -max..=max,
+        1 => prop::sample::select(vec![-max, -max + 1, -1, 0, 1, max - 1, max]),
+    ]
+}
+
 fn value() -> impl Strategy<Value = Val> {
     prop_oneof![
         3 => text().prop_map(Val::Str),
-        1 => any::<i64>().prop_map(Val::Int),
-        1 => any::<u64>().prop_map(Val::UInt),
+        1 => safe_i64().prop_map(Val::Int),
+        1 => safe_i64().prop_map(|i| Val::UInt(i.unsigned_abs())),
         1 => any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Val::Float),
         1 => any::<bool>().prop_map(Val::Bool),
     ]
 }
 
-/// A valid http(s) avatar of at most 200 characters whose path is arbitrary
-/// Unicode except whitespace and controls (which make a URL invalid).
+/// A valid http(s) avatar of at most 200 UTF-16 code units whose path is
+/// arbitrary Unicode except whitespace and controls (which make a URL
+/// invalid).
 fn avatar() -> impl Strategy<Value = String> {
     let scheme = prop::sample::select(&["http://", "https://", "HTTPS://", "hTtP://"][..]);
     let host = prop::sample::select(
@@ -206,7 +261,13 @@ fn avatar() -> impl Strategy<Value = String> {
     });
     (scheme, host, prop::collection::vec(path_char, 0..170)).prop_map(|(scheme, host, path)| {
         let url = format!("{scheme}{host}/{}", String::from_iter(path));
-        url.chars().take(200).collect()
+        let mut units = 0;
+        url.chars()
+            .take_while(|c| {
+                units += c.len_utf16();
+                units <= AVATAR_LIMIT
+            })
+            .collect()
     })
 }
 
@@ -359,7 +420,7 @@ fn entries(json: &str) -> Vec<(String, Scalar)> {
 
 /// What the object must hold, in order, computed from the input alone.
 fn expected_entries(input: &Input, signature: &str) -> Vec<(String, Val)> {
-    let truncated = |s: &String, n: usize| Val::Str(s.chars().take(n).collect());
+    let truncated = |s: &String, n: usize| Val::Str(truncated(s, n));
     let mut expected = Vec::new();
     if let Some(name) = &input.name {
         expected.push(("name".to_owned(), truncated(name, NAME_LIMIT)));
@@ -405,16 +466,16 @@ proptest! {
     #![proptest_config(config(3000))]
 
     /// (a) Nothing in the object can end the script element, open a comment,
-    /// break a single-quoted JS string or end a JS line.
+    /// break a single-quoted JS string, end a JS line, start a template
+    /// substitution or an HTML attribute; the text is ASCII.
     #[test]
     fn a_call_text_is_script_safe(input in input()) {
         let call = Signer::new(SECRET).unwrap().identify(&input.identity()).unwrap();
         let text = call.to_string();
         let json = json_part(&text);
         prop_assert_eq!(json, call.json());
-        for bad in ['<', '>', '&', '\'', '\u{2028}', '\u{2029}'] {
-            prop_assert!(!json.contains(bad), "{:?} in {}", bad, json);
-        }
+        assert_script_safe_json(json);
+        prop_assert!(text.is_ascii(), "not ASCII: {:?}", text);
         prop_assert!(!text.chars().any(|c| c < '\u{20}'), "raw control in {:?}", text);
         let lower = text.to_ascii_lowercase();
         for bad in ["</script", "<!--", "<script"] {
@@ -461,10 +522,24 @@ proptest! {
     /// key (shorter and longer than SHA-256's 64-byte block) and any email.
     #[test]
     fn c_signature_is_the_hmac_of_the_emitted_email(
-        secret in prop::collection::vec(any::<u8>(), 1..150),
+        secret in prop_oneof![
+            prop::collection::vec(any::<u8>(), 1..150),
+            text().prop_filter("a key is not empty", |s| !s.is_empty()).prop_map(String::into_bytes),
+        ],
         email in email(),
     ) {
-        let signer = Signer::new(&secret).unwrap();
+        // `new` refuses a key with leading or trailing whitespace (Unicode's
+        // for text, ASCII's and the vertical tab for other bytes); `new_exact`
+        // takes every non-empty key as it is.
+        let padded = match std::str::from_utf8(&secret) {
+            Ok(text) => text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace),
+            Err(_) => {
+                let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+                secret.first().is_some_and(space) || secret.last().is_some_and(space)
+            }
+        };
+        prop_assert_eq!(Signer::new(&secret).err(), padded.then_some(Error::PaddedSecret));
+        let signer = Signer::new_exact(&secret).unwrap();
         let call = signer.identify(&Identity::new(email.clone())).unwrap();
         let expected = hmac_hex(&secret, &email);
         let entries = entries(call.json());
@@ -482,20 +557,45 @@ proptest! {
     }
 }
 
-/// A string of exactly `n` characters, heavy in multi-byte ones so that bytes
-/// and characters differ.
-fn chars_exactly(n: usize) -> impl Strategy<Value = String> {
-    const SOME: [char; 6] = ['a', '<', 'é', '\u{2028}', '😀', '\u{301}'];
+/// A string of exactly `n` UTF-16 code units, heavy in multi-byte and
+/// astral characters so that bytes, characters and code units differ, and
+/// in combining marks, joiners and regional indicators so that grapheme
+/// clusters span several characters. It is filled up with `a` when an astral
+/// character would not fit.
+fn units_exactly(n: usize) -> impl Strategy<Value = String> {
+    const SOME: [char; 9] = [
+        'a',
+        '<',
+        'é',
+        '\u{2028}',
+        '😀',
+        '\u{301}',
+        '\u{200d}',
+        '🇫',
+        '\u{1f3fd}',
+    ];
     let c = (0..SOME.len() + 1, any::<char>()).prop_map(|(i, c)| SOME.get(i).copied().unwrap_or(c));
-    prop::collection::vec(c, n).prop_map(String::from_iter)
+    prop::collection::vec(c, n).prop_map(move |chars| {
+        let mut out = String::new();
+        let mut units = 0;
+        for c in chars {
+            if units + c.len_utf16() > n {
+                break;
+            }
+            units += c.len_utf16();
+            out.push(c);
+        }
+        out.extend(std::iter::repeat_n('a', n - units));
+        out
+    })
 }
 
 fn within(limit: usize) -> impl Strategy<Value = Option<String>> {
-    prop::option::of((0..=limit).prop_flat_map(chars_exactly))
+    prop::option::of((0..=limit).prop_flat_map(units_exactly))
 }
 
-/// One of name, company, jobTitle at `limit - 3 ..= limit + 3` characters,
-/// the other two within their limits.
+/// One of name, company, jobTitle at `limit - 3 ..= limit + 3` UTF-16 code
+/// units, the other two within their limits.
 fn around_a_limit() -> impl Strategy<Value = (usize, usize, Input)> {
     (0usize..3, 0usize..=6, email())
         .prop_flat_map(|(which, delta, email)| {
@@ -504,7 +604,7 @@ fn around_a_limit() -> impl Strategy<Value = (usize, usize, Input)> {
             (
                 Just(which),
                 Just(length),
-                chars_exactly(length),
+                units_exactly(length),
                 within(NAME_LIMIT),
                 within(COMPANY_LIMIT),
                 within(JOB_TITLE_LIMIT),
@@ -529,8 +629,8 @@ proptest! {
     #![proptest_config(config(4000))]
 
     /// (d) The strict policy refuses exactly the over-limit field, with its
-    /// limit and length in characters, and passes anything at the limit
-    /// through unaltered.
+    /// limit and length in UTF-16 code units, and passes anything at the
+    /// limit through unaltered.
     #[test]
     fn d_strict_policy_refuses_over_limit_fields((which, length, input) in around_a_limit()) {
         let (field, limit, wire) = [
@@ -541,6 +641,8 @@ proptest! {
         let strict = Signer::new(SECRET).unwrap().with_policy(LimitPolicy::Strict);
         prop_assert_eq!(strict.policy(), LimitPolicy::Strict);
         let result = strict.identify(&input.identity());
+        let value = [&input.name, &input.company, &input.job_title][which].clone().unwrap();
+        prop_assert_eq!(utf16_len(&value), length);
         if length > limit {
             let error = result.unwrap_err();
             prop_assert_eq!(&error, &Error::TooLong { field, limit, length });
@@ -548,7 +650,10 @@ proptest! {
             prop_assert!(message.starts_with(&format!("{wire}: ")), "{}", message);
             prop_assert!(message.contains(&limit.to_string()), "{}", message);
             prop_assert!(message.contains(&length.to_string()), "{}", message);
-            prop_assert!(!message.contains(SECRET));
+            prop_assert_eq!(
+                message,
+                format!("{wire}: at most {limit} characters as JavaScript counts them (UTF-16 code units; Beacon drops longer values), found {length}")
+            );
         } else {
             let call = result.unwrap();
             // Nothing truncated: the expected entries of the untouched input.
@@ -570,8 +675,7 @@ proptest! {
             .into_iter()
             .find(|(key, _)| key == wire)
             .map(|(_, value)| value);
-        let value = [&input.name, &input.company, &input.job_title][which].clone().unwrap();
-        prop_assert_eq!(shown, Some(Scalar::Str(value.chars().take(limit).collect())));
+        prop_assert_eq!(shown, Some(Scalar::Str(truncated(&value, limit))));
     }
 }
 
@@ -737,6 +841,242 @@ proptest! {
     }
 }
 
+/// An avatar that may be anything: a valid URL, arbitrary Unicode, or a URL
+/// with arbitrary Unicode (whitespace and controls included) after the host.
+fn any_avatar() -> impl Strategy<Value = String> {
+    prop_oneof![
+        avatar(),
+        text(),
+        text().prop_map(|path| format!("https://example.com/{path}")),
+    ]
+}
+
+/// Attribute values whose strings are arbitrary Unicode, numbers within
+/// JavaScript's exact range.
+fn string_heavy_attributes() -> impl Strategy<Value = Vec<(String, Val)>> {
+    prop::collection::btree_map(
+        attribute_key(),
+        prop_oneof![4 => text().prop_map(Val::Str), 1 => value()],
+        0..=6,
+    )
+    .prop_map(|m| m.into_iter().collect())
+}
+
+/// An identity with arbitrary Unicode in every field.
+fn unicode_input() -> impl Strategy<Value = Input> {
+    (
+        email(),
+        prop::option::of(text()),
+        prop::option::of(text()),
+        prop::option::of(text()),
+        prop::option::of(any_avatar()),
+        string_heavy_attributes(),
+    )
+        .prop_map(
+            |(email, name, company, job_title, avatar, attributes)| Input {
+                email,
+                name,
+                company,
+                job_title,
+                avatar,
+                attributes,
+            },
+        )
+}
+
+/// What an accepted avatar must at least be: an http(s) URL with something
+/// after the scheme, within Beacon's limit, without whitespace or controls.
+fn plausible_avatar(avatar: &str) -> bool {
+    let lower = avatar.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|rest| !rest.is_empty())
+        && utf16_len(avatar) <= AVATAR_LIMIT
+        && !avatar.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// A valid CSP nonce.
+const NONCE: &str = "r4nd0m+/Nonce-_==";
+
+proptest! {
+    #![proptest_config(config(2000))]
+
+    /// (f) Whatever Unicode is in any field, the call is ASCII, no
+    /// character of [`NEVER_RAW`] is in its object, and serde_json reads
+    /// the object back as exactly the input (after the truncation rule; an
+    /// invalid avatar left out); `template::render` with a nonce gives the
+    /// same call in its script element, ASCII too.
+    #[test]
+    fn f_any_unicode_is_ascii_out_and_reads_back_exactly(input in unicode_input()) {
+        let signer = Signer::new(SECRET).unwrap();
+        let identity = input.identity();
+        let call = signer.identify(&identity).unwrap();
+        let text = call.as_str();
+        prop_assert!(text.bytes().all(|b| b < 0x80), "not ASCII: {:?}", text);
+        prop_assert_eq!(json_part(text), call.json());
+        assert_script_safe_json(call.json());
+        // Outside the object, only the fixed text: one space, two quotes.
+        prop_assert_eq!(text.matches(' ').count(), 1);
+        prop_assert_eq!(text.matches('\'').count(), 2);
+
+        let map: Map<String, Value> = serde_json::from_str(call.json())
+            .unwrap_or_else(|e| panic!("{} is not JSON: {e}", call.json()));
+        let string = |key: &str| map.get(key).map(|v| v.as_str().expect("a string").to_owned());
+        prop_assert_eq!(string("email"), Some(input.email.clone()));
+        let limited = [
+            ("name", &input.name, NAME_LIMIT),
+            ("company", &input.company, COMPANY_LIMIT),
+            ("jobTitle", &input.job_title, JOB_TITLE_LIMIT),
+        ];
+        for (key, given, limit) in limited {
+            prop_assert_eq!(string(key), given.as_ref().map(|v| truncated(v, limit)), "{}", key);
+        }
+        match (&input.avatar, string("avatar")) {
+            (Some(given), Some(shown)) => {
+                prop_assert_eq!(&shown, given);
+                prop_assert!(plausible_avatar(given), "avatar {:?} accepted", given);
+            }
+            (Some(given), None) => {
+                // Left out by default: what Strict refuses.
+                let strict = signer.clone().with_policy(LimitPolicy::Strict);
+                let error = strict.identify(&identity).unwrap_err();
+                let length = utf16_len(given);
+                let expected = if length > AVATAR_LIMIT {
+                    Error::TooLong { field: Field::Avatar, limit: AVATAR_LIMIT, length }
+                } else {
+                    Error::InvalidAvatar
+                };
+                prop_assert_eq!(error, expected, "avatar {:?}", given);
+            }
+            (None, shown) => prop_assert_eq!(shown, None),
+        }
+        for (key, value) in &input.attributes {
+            let found = &map[key.as_str()];
+            match value {
+                Val::Float(_) => prop_assert!(found.is_f64(), "{}: {:?}", key, found),
+                other => prop_assert_eq!(found, &other.to_json(), "{}", key),
+            }
+        }
+        let avatar_shown = usize::from(map.contains_key("avatar"));
+        let fields = [&input.name, &input.company, &input.job_title].into_iter().flatten().count();
+        prop_assert_eq!(map.len(), 2 + fields + avatar_shown + input.attributes.len());
+        let signature = hmac_hex(SECRET.as_bytes(), &input.email);
+        prop_assert_eq!(map.get("signature").and_then(Value::as_str), Some(signature.as_str()));
+
+        // The same user through the template function, with a nonce.
+        let user = user_map(&input, false, false, &[]);
+        let html = template::render(&signer, Some(&user), json!({"nonce": NONCE}))
+            .unwrap_or_else(|e| panic!("render of {user}: {e}"));
+        prop_assert!(html.bytes().all(|b| b < 0x80), "not ASCII: {:?}", html);
+        prop_assert_eq!(html, format!("<script nonce=\"{NONCE}\">{text}</script>"));
+    }
+
+    /// (g) Truncation never splits a grapheme cluster: the kept value is a
+    /// prefix of the input ending on a cluster boundary, within the limit in
+    /// UTF-16 code units, and the longest such prefix (the next cluster
+    /// would not fit).
+    #[test]
+    fn g_truncation_keeps_the_longest_whole_grapheme_prefix(
+        which in 0usize..3,
+        value in prop_oneof![
+            text(),
+            (60usize..=90).prop_flat_map(units_exactly),
+            prop::collection::vec(
+                prop::sample::select(&[
+                    "a", "e\u{301}", "\u{1f44d}\u{1f3fd}", "🇫🇷", "👩\u{200d}👩\u{200d}👧",
+                    "\r\n", "\u{1100}\u{1161}\u{11a8}", "😀", "\u{301}", "\u{200d}", "க\u{bcd}\u{bb7}",
+                ][..]),
+                20..90,
+            ).prop_map(|parts| parts.concat()),
+        ],
+    ) {
+        let (limit, wire) = [(NAME_LIMIT, "name"), (COMPANY_LIMIT, "company"), (JOB_TITLE_LIMIT, "jobTitle")][which];
+        let base = Identity::new("jane@example.com");
+        let identity = match which {
+            0 => base.name(value.clone()),
+            1 => base.company(value.clone()),
+            _ => base.job_title(value.clone()),
+        };
+        let call = Signer::new(SECRET).unwrap().identify(&identity).unwrap();
+        let map: Map<String, Value> = serde_json::from_str(call.json()).unwrap();
+        let kept = map[wire].as_str().expect("a string");
+        prop_assert!(value.starts_with(kept), "{:?} is not a prefix of {:?}", kept, value);
+        prop_assert!(utf16_len(kept) <= limit, "{} units kept", utf16_len(kept));
+        if utf16_len(&value) <= limit {
+            prop_assert_eq!(kept, value.as_str());
+        } else {
+            // On a boundary: the clusters of the input up to `kept` are
+            // exactly those of `kept`, and the rest starts a new cluster.
+            let mut boundaries = value.grapheme_indices(true).map(|(at, _)| at);
+            prop_assert!(
+                kept.is_empty() || boundaries.any(|at| at == kept.len()),
+                "{:?} splits a cluster of {:?}", kept, value
+            );
+            let next = value[kept.len()..].graphemes(true).next().expect("a cluster was cut");
+            prop_assert!(
+                utf16_len(kept) + utf16_len(next) > limit,
+                "{:?} would still fit after {:?}", next, kept
+            );
+        }
+        // Strict refuses exactly what the default shortens.
+        let strict = Signer::new(SECRET).unwrap().with_policy(LimitPolicy::Strict);
+        prop_assert_eq!(strict.identify(&identity).is_ok(), utf16_len(&value) <= limit);
+    }
+
+    /// (h) An integer attribute beyond ±(2^53 - 1) is refused, from the
+    /// builder under both policies and from a user map, naming the key and
+    /// the integer; one within it is emitted as it is.
+    #[test]
+    fn h_integers_beyond_javascripts_exact_range_are_refused(
+        key in attribute_key(),
+        number in prop_oneof![
+            any::<i64>().prop_map(serde_json::Number::from),
+            any::<u64>().prop_map(serde_json::Number::from),
+            safe_i64().prop_map(serde_json::Number::from),
+            prop::sample::select(vec![MAX_SAFE, MAX_SAFE + 1]).prop_map(serde_json::Number::from),
+            prop::sample::select(vec![-(MAX_SAFE as i64), -(MAX_SAFE as i64) - 1]).prop_map(serde_json::Number::from),
+        ],
+    ) {
+        let beyond = match (number.as_u64(), number.as_i64()) {
+            (Some(u), _) => u > MAX_SAFE,
+            (None, Some(i)) => i.unsigned_abs() > MAX_SAFE,
+            (None, None) => unreachable!("an integer"),
+        };
+        let unsafe_integer = Error::UnsafeInteger { key: key.clone(), value: number.to_string() };
+        let identity = Identity::new("jane@example.com")
+            .attribute(key.clone(), AttributeValue::Number(number.clone()));
+        for policy in [LimitPolicy::Truncate, LimitPolicy::Strict] {
+            let result = Signer::new(SECRET).unwrap().with_policy(policy).identify(&identity);
+            match &result {
+                Ok(call) => {
+                    prop_assert!(!beyond, "{} emitted", number);
+                    prop_assert!(call.json().contains(&format!("\"{key}\":{number},")), "{}", call.json());
+                }
+                Err(error) => {
+                    prop_assert!(beyond, "{} refused: {}", number, error);
+                    prop_assert_eq!(error, &unsafe_integer);
+                }
+            }
+        }
+        let user = json!({"email": "jane@example.com", "attributes": {&key: number}});
+        match serde_json::from_value::<Identity>(user) {
+            Ok(read) => {
+                prop_assert!(!beyond, "{} read", number);
+                prop_assert_eq!(read, identity);
+            }
+            Err(error) => {
+                prop_assert!(beyond, "{} refused: {}", number, error);
+                let message = format!(
+                    "attributes.{key}: integer {number} is beyond JavaScript's exact range (±9007199254740991); pass it as a string"
+                );
+                prop_assert_eq!(unsafe_integer.to_string(), message.clone());
+                prop_assert_eq!(error.to_string(), message);
+            }
+        }
+    }
+}
+
 #[test]
 fn the_scanner_sees_order_and_exact_numbers() {
     // The reader the properties rely on must be able to tell a wrong order
@@ -772,7 +1112,7 @@ fn the_generators_reach_the_interesting_cases() {
         if input
             .name
             .as_ref()
-            .is_some_and(|n| n.chars().count() > NAME_LIMIT)
+            .is_some_and(|n| utf16_len(n) > NAME_LIMIT)
         {
             truncated += 1;
         }

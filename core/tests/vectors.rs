@@ -1,6 +1,6 @@
 //! Known-answer tests: Help Scout's reference signatures and RFC 4231.
 
-use helpscout_beacon::Signer;
+use helpscout_beacon::{Error, Signer};
 use serde::Deserialize;
 
 /// (secret, email, signature) cases on which Help Scout's reference code in
@@ -22,12 +22,41 @@ fn vectors() -> Vec<Vector> {
         .collect()
 }
 
+/// Whether a secret starts or ends with (Unicode) whitespace: the keys
+/// `Signer::new` refuses and `Signer::new_exact` takes as they are.
+fn padded(secret: &str) -> bool {
+    let white = |c: Option<char>| c.is_some_and(char::is_whitespace);
+    white(secret.chars().next()) || white(secret.chars().next_back())
+}
+
+/// The signer for a vector's secret: `Signer::new` refuses exactly the
+/// padded ones (with `PaddedSecret`), so those go through `new_exact`, and
+/// both give the same signatures for the others.
+fn vector_signer(v: &Vector) -> Signer {
+    let exact = Signer::new_exact(&v.secret).unwrap();
+    match Signer::new(&v.secret) {
+        Ok(signer) => {
+            assert!(!padded(&v.secret), "Signer::new took {:?}", v.secret);
+            assert_eq!(signer.sign(&v.email), exact.sign(&v.email));
+        }
+        Err(error) => {
+            assert!(padded(&v.secret), "Signer::new({:?}): {error}", v.secret);
+            assert_eq!(error, Error::PaddedSecret);
+        }
+    }
+    exact
+}
+
 #[test]
 fn reproduces_every_helpscout_reference_signature() {
     let vectors = vectors();
     assert_eq!(vectors.len(), 300, "the vector file was cut short");
+    // The file keeps secrets with leading or trailing whitespace (tab,
+    // space, U+2028, U+2029): each must still be reproduced, by `new_exact`.
+    let padded_count = vectors.iter().filter(|v| padded(&v.secret)).count();
+    assert_eq!(padded_count, 29, "the padded secrets of the vector file");
     for (i, v) in vectors.iter().enumerate() {
-        let signer = Signer::new(&v.secret).unwrap();
+        let signer = vector_signer(v);
         let signature = signer.sign(&v.email);
         assert_eq!(
             signature.as_str(),
@@ -45,7 +74,7 @@ fn reproduces_every_helpscout_reference_signature() {
 #[test]
 fn verify_rejects_every_near_miss() {
     for v in vectors().iter().take(50) {
-        let signer = Signer::new(&v.secret).unwrap();
+        let signer = vector_signer(v);
         let good = &v.signature;
         let mut flipped = good.clone().into_bytes();
         flipped[63] = if flipped[63] == b'0' { b'1' } else { b'0' };
@@ -116,7 +145,16 @@ fn rfc4231_hmac_sha256_test_cases() {
         ),
     ];
     for (i, (key, data, expected)) in cases.iter().enumerate() {
-        let signature = Signer::new(key).unwrap().sign_bytes(data);
+        // The keys of test cases 1 and 5 are twenty 0x0b (vertical tab)
+        // and twenty 0x0c (form feed) bytes, which `Signer::new` refuses as
+        // padding; `new_exact` takes any key.
+        assert_eq!(
+            Signer::new(key).err(),
+            matches!(i, 0 | 4).then_some(Error::PaddedSecret),
+            "RFC 4231 test case {}: Signer::new",
+            i + 1
+        );
+        let signature = Signer::new_exact(key).unwrap().sign_bytes(data);
         assert!(
             signature.as_str().starts_with(expected),
             "RFC 4231 test case {}: got {signature}",

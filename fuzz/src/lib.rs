@@ -8,17 +8,25 @@
 //! a panic anywhere is a finding. Every success is checked against
 //! expectations computed here, independently of the crate:
 //!
-//! - the call's JSON part has no `<` `>` `&` `'` U+2028 U+2029 and no raw
-//!   control character below U+0020;
+//! - the call is ASCII, and its JSON part is exactly the text the escaping
+//!   rule gives (restated here: `"` `\` and the controls as JSON writes
+//!   them; `<` `>` `&` `'` `` ` `` `$` space `/` `=` and every character
+//!   above U+007F as lower-case `\uXXXX`, astral ones as a surrogate pair),
+//!   so none of those is ever raw;
 //! - it parses back (keeping order and duplicates) into exactly the entries
 //!   `IdentifyCall` documents: `name`, `email`, `company`, `jobTitle`, `avatar`,
 //!   the custom attributes in key order, `signature` last; the email is the
 //!   identity's email byte for byte and the signature is an HMAC-SHA256
-//!   computed here with the `hmac`, `sha2` and `hex` crates;
+//!   computed here with the `hmac`, `sha2` and `hex` crates; name, company
+//!   and jobTitle within their limits in UTF-16 code units, cut (by default)
+//!   at the last extended grapheme cluster boundary that fits; an invalid
+//!   avatar left out (by default); integers within ±(2^53 - 1);
 //! - a `script_tag` holds exactly one `<script` and one `</script>`;
 //! - what a JSON document deserializes to matches a small model of the
 //!   design's rules (which keys count, `null` means absent, the last of a
-//!   duplicate key wins, anything else is an error);
+//!   duplicate key wins, `jobTitle` and `job_title` with different values is
+//!   an error, an `attributes` map stops at a 31st attribute or an integer
+//!   beyond ±(2^53 - 1), anything else is an error);
 //! - every error has a cause in the input, and no message shows the secret.
 
 use std::collections::BTreeMap;
@@ -30,6 +38,7 @@ use helpscout_beacon::{AttributeValue, Error, Field, IdentifyCall, Identity, Lim
 use hmac::{Hmac, KeyInit, Mac};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use sha2::Sha256;
+use unicode_segmentation::UnicodeSegmentation;
 
 /// The key of [`check_bytes`]. It holds [`SECRET_MARKER`], so when an input
 /// has that character neither raw nor as a JSON escape, no output may
@@ -56,6 +65,12 @@ const RESERVED: [&str; 6] = [
     "avatar",
     "signature",
 ];
+/// The characters never written raw inside a JSON string of the call (as
+/// `\u00XX`), besides `"`, `\` and the controls.
+const NEVER_RAW: [char; 10] = ['<', '>', '&', '\'', '`', '$', ' ', '/', '=', '\u{7f}'];
+/// The characters above U+007F in the crate's own fixed messages (`±` of
+/// `UnsafeInteger`'s): no leak marker, since an error may show them.
+const MESSAGE_CHARS: [char; 1] = ['±'];
 const POLICIES: [LimitPolicy; 2] = [LimitPolicy::Truncate, LimitPolicy::Strict];
 
 // ------------------------------------------------------------------ entries
@@ -103,16 +118,18 @@ pub fn check_bytes(data: &[u8]) {
     // A document the model can read must deserialize exactly as the model
     // says. (serde_json skips ignored values without checking their UTF-8,
     // so an `Identity` may come from bytes that `Json` refuses: no model.)
-    let user_model = user_doc.as_ref().and_then(|doc| {
-        let model = model_identity(doc);
-        assert_eq!(
-            identity.as_ref().ok(),
-            model.as_ref().map(Model::build).as_ref(),
-            "Identity from {} (the model is the right-hand side)",
-            lossy(user_bytes)
-        );
-        model
-    });
+    let user_model = user_doc
+        .as_ref()
+        .and_then(model_identity)
+        .and_then(|model| {
+            assert_eq!(
+                identity.as_ref().ok(),
+                model.as_ref().map(Model::build).as_ref(),
+                "Identity from {} (the model is the right-hand side)",
+                lossy(user_bytes)
+            );
+            model
+        });
     if let Ok(identity) = &identity {
         check_identify(
             &ctx,
@@ -129,7 +146,7 @@ pub fn check_bytes(data: &[u8]) {
         ctx.no_secret(&error.to_string());
     }
     let args_model = args_doc.as_ref().and_then(|doc| {
-        let model = model_args(doc);
+        let model = model_args(doc)?;
         // `null` may read as no arguments or as an error, depending on the
         // deserializer; the model has no opinion there.
         if *doc != Json::Null {
@@ -177,10 +194,14 @@ pub fn check_built(secret: &[u8], model: &Model, nonce: Option<&str>) {
     };
     // A non-ASCII character of the secret that is in none of the input's
     // strings cannot show in any output but through a leak: escapes, hex
-    // and the fixed texts are all ASCII.
+    // and the fixed texts are all ASCII, but for the `MESSAGE_CHARS`.
     let leak_marker = std::str::from_utf8(secret).ok().and_then(|s| {
-        s.chars()
-            .find(|&c| !c.is_ascii() && !model.mentions(c) && nonce.is_none_or(|n| !n.contains(c)))
+        s.chars().find(|&c| {
+            !c.is_ascii()
+                && !MESSAGE_CHARS.contains(&c)
+                && !model.mentions(c)
+                && nonce.is_none_or(|n| !n.contains(c))
+        })
     });
     let ctx = Ctx {
         leak_marker,
@@ -192,13 +213,23 @@ pub fn check_built(secret: &[u8], model: &Model, nonce: Option<&str>) {
 
     // The same user as a map, as a plain email string and as template
     // arguments deserializes to the same identity (up to what serde_json's
-    // float parser reads back: see `reparse`).
+    // float parser reads back: see `reparse`), unless its attributes cannot
+    // be read: past Beacon's 30, or an integer beyond JavaScript's exact
+    // range (the builder takes both, and `identify` refuses them).
     let text = model.to_json().to_text();
-    let read_back = model.reparsed().build();
+    let readable = model.attributes.len() <= ATTRIBUTES_LIMIT
+        && model.attributes.values().all(|v| match v {
+            AttributeValue::Number(n) => js_exact(n),
+            _ => true,
+        });
+    let read_back = readable.then(|| model.reparsed().build());
     let parsed = serde_json::from_str::<Identity>(&text);
+    if let Err(error) = &parsed {
+        ctx.no_secret(&error.to_string());
+    }
     assert_eq!(
         parsed.as_ref().ok(),
-        Some(&read_back),
+        read_back.as_ref(),
         "Identity from {text}"
     );
     let email_only = serde_json::to_string(&model.email).expect("a string serializes");
@@ -211,7 +242,7 @@ pub fn check_built(secret: &[u8], model: &Model, nonce: Option<&str>) {
     let applied = as_args.map(|args| args.apply(None));
     assert_eq!(
         applied.ok().and_then(Result::ok),
-        Some(read_back),
+        read_back,
         "TemplateArgs from {text}"
     );
 
@@ -238,15 +269,32 @@ pub fn check_built(secret: &[u8], model: &Model, nonce: Option<&str>) {
         ..ArgsModel::default()
     };
     // `render` reads the user from `text`, so the identity and model are
-    // the ones read back from it.
-    let reparsed = model.reparsed();
-    check_render(
-        &ctx,
-        (&args, args_text.as_bytes()),
-        Some(&args_model),
-        Some((&reparsed.build(), text.as_bytes())),
-        Some(Some(&reparsed)),
-    );
+    // the ones read back from it; a user it cannot read is its error.
+    if readable {
+        let reparsed = model.reparsed();
+        check_render(
+            &ctx,
+            (&args, args_text.as_bytes()),
+            Some(&args_model),
+            Some((&reparsed.build(), text.as_bytes())),
+            Some(Some(&reparsed)),
+        );
+    } else {
+        let Err(error) = parsed else {
+            unreachable!("checked above")
+        };
+        for policy in POLICIES {
+            let mut user = serde_json::Deserializer::from_str(&text);
+            let mut arguments = serde_json::Deserializer::from_str(&args_text);
+            let rendered =
+                template::render(ctx.signers.get(policy), Some(&mut user), &mut arguments);
+            assert_eq!(
+                rendered.map_err(|e| e.to_string()),
+                Err(error.to_string()),
+                "render of {text}"
+            );
+        }
+    }
 }
 
 /// Decodes fuzz bytes into `(secret, identity model, nonce)` without JSON, so
@@ -334,9 +382,29 @@ pub struct Signers {
 }
 
 impl Signers {
-    /// `None` (after checking the error) for an empty secret.
+    /// `None` (after checking the error) for an empty secret. A secret with
+    /// leading or trailing whitespace is refused by `Signer::new` and taken
+    /// as it is by `Signer::new_exact`, which the signers are made with.
     fn new(secret: &[u8]) -> Option<Signers> {
         match Signer::new(secret) {
+            Ok(_) => assert!(
+                !secret.is_empty() && !padded(secret),
+                "Signer::new({secret:?}) accepted"
+            ),
+            Err(error) => {
+                assert!(
+                    secret.is_empty() || padded(secret),
+                    "Signer::new({secret:?}): {error}"
+                );
+                let expected = if secret.is_empty() {
+                    Error::EmptySecret
+                } else {
+                    Error::PaddedSecret
+                };
+                assert_eq!(error, expected);
+            }
+        }
+        match Signer::new_exact(secret) {
             Ok(signer) => {
                 assert!(!secret.is_empty(), "an empty secret was accepted");
                 assert_eq!(signer.policy(), LimitPolicy::Truncate, "the default policy");
@@ -372,6 +440,18 @@ fn fixed_signers() -> &'static Signers {
         }
         signers
     })
+}
+
+/// Whether a secret starts or ends with whitespace: Unicode's `White_Space`
+/// when it is UTF-8, else ASCII's and the vertical tab.
+fn padded(secret: &[u8]) -> bool {
+    match std::str::from_utf8(secret) {
+        Ok(text) => text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace),
+        Err(_) => {
+            let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+            secret.first().is_some_and(space) || secret.last().is_some_and(space)
+        }
+    }
 }
 
 fn hmac_hex(key: &[u8], message: &str) -> String {
@@ -452,14 +532,15 @@ fn check_call(
     assert_eq!(text, format!("{PREFIX}{json}{SUFFIX}"));
     assert_eq!(call.to_string(), text);
     assert_eq!(String::from(call.clone()), text);
+    // ASCII only, and none of the characters that must be escaped appears
+    // raw: the object's own syntax uses none of them.
+    assert!(text.is_ascii(), "not ASCII: {text:?}");
     for c in json.chars() {
         assert!(
-            !matches!(
-                c,
-                '<' | '>' | '&' | '\'' | '\u{2028}' | '\u{2029}' | '\0'..='\u{1f}'
-            ),
+            !c.is_ascii_control() || c == '\u{7f}',
             "{c:?} unescaped in {json}"
         );
+        assert!(!NEVER_RAW.contains(&c), "{c:?} unescaped in {json}");
     }
     ctx.no_secret(text);
 
@@ -494,25 +575,36 @@ fn check_call(
     .map(|(key, given, limit)| {
         let value = match given {
             Some(given) => given.as_ref().map(|v| {
-                let length = v.chars().count();
+                let length = utf16_len(v);
                 assert!(
                     policy == LimitPolicy::Truncate || length <= limit,
                     "Strict accepted {key} of {length}"
                 );
-                v.chars().take(limit).collect::<String>()
+                truncated(v, limit)
             }),
             None => emitted(key),
         };
         if let Some(value) = &value {
-            assert!(
-                value.chars().count() <= limit,
-                "{key} over {limit} in {json}"
-            );
+            assert!(utf16_len(value) <= limit, "{key} over {limit} in {json}");
         }
         (key, value)
     });
+    // The avatar as the model says: kept when valid, else left out (or
+    // refused under Strict). Valid is what the strict signer takes alone;
+    // it must at least look like an http(s) URL within the limit.
     let avatar = match model {
-        Some(model) => model.avatar.clone(),
+        Some(model) => model.avatar.clone().filter(|avatar| {
+            let valid = ctx
+                .signers
+                .strict
+                .identify(&Identity::new("a@b.c").avatar(avatar.clone()))
+                .is_ok();
+            assert!(
+                policy == LimitPolicy::Truncate || valid,
+                "Strict accepted the avatar {avatar:?}"
+            );
+            valid
+        }),
         None => emitted("avatar"),
     };
     if let Some(avatar) = &avatar {
@@ -524,11 +616,14 @@ fn check_call(
         "{} attributes accepted",
         attributes.len()
     );
-    for key in attributes.keys() {
+    for (key, value) in attributes {
         assert!(
             plain_key(key) && !reserved_key(key),
             "attribute key {key:?} accepted"
         );
+        if let AttributeValue::Number(n) = value {
+            assert!(js_exact(n), "attribute {key}: {n} accepted");
+        }
     }
 
     let mut expected = Vec::new();
@@ -540,15 +635,88 @@ fn check_call(
     expected.extend(string(company));
     expected.extend(string(job_title));
     expected.extend(string(("avatar", avatar)));
-    expected.extend(attributes.iter().map(|(k, v)| {
-        let value = match Json::from_attribute(v) {
-            Json::Number(n) => Json::Number(reparse(&n)),
-            other => other,
-        };
-        (k.clone(), value)
-    }));
+    expected.extend(
+        attributes
+            .iter()
+            .map(|(k, v)| (k.clone(), Json::from_attribute(v))),
+    );
     expected.push(("signature".to_owned(), Json::String(signature)));
+    // Byte for byte, as the escaping rule writes it (numbers as serde_json
+    // writes them).
+    assert_eq!(json, script_safe_text(&expected), "the text of the call");
+    // And as read back, numbers as serde_json reads its own text back.
+    for (_, value) in &mut expected {
+        if let Json::Number(n) = value {
+            *n = reparse(n);
+        }
+    }
     assert_eq!(entries, expected, "the entries of {json}");
+}
+
+/// The README's escaping rule, restated: `"` and `\`, JSON's short escapes
+/// for five controls, `\u00XX` for the other controls, and lower-case
+/// `\uXXXX` (a surrogate pair above U+FFFF) for [`NEVER_RAW`] and every
+/// character above U+007F; every other ASCII character as it is.
+fn script_safe_string(out: &mut String, value: &str) {
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            c if c < ' ' || NEVER_RAW.contains(&c) || !c.is_ascii() => {
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// A flat object of strings, numbers and booleans, as the call writes it.
+fn script_safe_text(entries: &[(String, Json)]) -> String {
+    let mut out = String::from("{");
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        script_safe_string(&mut out, key);
+        out.push(':');
+        match value {
+            Json::String(s) => script_safe_string(&mut out, s),
+            other => other.write(&mut out),
+        }
+    }
+    out.push('}');
+    out
+}
+
+/// A string's length as JavaScript's `String.length` counts it.
+fn utf16_len(value: &str) -> usize {
+    value.encode_utf16().count()
+}
+
+/// The default policy's cut: the value when within `limit` UTF-16 code
+/// units, else its longest prefix of whole extended grapheme clusters
+/// within the limit.
+fn truncated(value: &str, limit: usize) -> String {
+    if utf16_len(value) <= limit {
+        return value.to_owned();
+    }
+    let mut out = String::new();
+    for cluster in value.graphemes(true) {
+        if utf16_len(&out) + utf16_len(cluster) > limit {
+            break;
+        }
+        out.push_str(cluster);
+    }
+    out
 }
 
 fn check_identify_error(
@@ -558,8 +726,7 @@ fn check_identify_error(
     error: &Error,
 ) {
     let attributes = identity.attributes();
-    let chars =
-        |value: Option<&Option<String>>| value.map(|v| v.as_ref().map(|s| s.chars().count()));
+    let units = |value: Option<&Option<String>>| value.map(|v| v.as_deref().map(utf16_len));
     match error {
         Error::EmptyEmail => assert!(
             identity.email().is_empty(),
@@ -578,19 +745,32 @@ fn check_identify_error(
                 Field::Avatar => (AVATAR_LIMIT, model.map(|m| &m.avatar)),
                 other => panic!("TooLong for {other:?}"),
             };
-            if *field != Field::Avatar {
-                assert_eq!(policy, LimitPolicy::Strict, "{error} under {policy:?}");
-            }
+            // The default policy shortens a name, company or jobTitle and
+            // leaves out an over-long avatar.
+            assert_eq!(policy, LimitPolicy::Strict, "{error} under {policy:?}");
             assert_eq!(*limit, expected_limit, "{error}");
             assert!(length > limit, "{error}");
-            if let Some(given) = chars(given) {
+            if let Some(given) = units(given) {
                 assert_eq!(given, Some(*length), "{error}");
             }
         }
         Error::InvalidAvatar => {
+            assert_eq!(policy, LimitPolicy::Strict, "{error} under {policy:?}");
             if let Some(model) = model {
-                assert!(model.avatar.is_some(), "{error} without an avatar");
+                // An over-long avatar is `TooLong`, with its length.
+                let avatar = model.avatar.as_deref();
+                assert!(
+                    avatar.is_some_and(|a| utf16_len(a) <= AVATAR_LIMIT),
+                    "{error} for {avatar:?}"
+                );
             }
+        }
+        Error::UnsafeInteger { key, value } => {
+            let given = attributes.get(key);
+            assert!(
+                matches!(given, Some(AttributeValue::Number(n)) if !js_exact(n) && n.to_string() == *value),
+                "{error} for {given:?}"
+            );
         }
         Error::InvalidAttributeKey { key } => {
             assert!(attributes.contains_key(key) && !plain_key(key), "{error}");
@@ -720,7 +900,7 @@ fn valid_nonce(nonce: &str) -> bool {
 /// What an accepted avatar must at least be: short enough, an http(s) URL
 /// with an authority, no whitespace or control characters.
 fn plausible_avatar(avatar: &str) -> bool {
-    avatar.chars().count() <= AVATAR_LIMIT
+    utf16_len(avatar) <= AVATAR_LIMIT
         && !avatar.chars().any(|c| c.is_whitespace() || c.is_control())
         && ["http://", "https://"].iter().any(|scheme| {
             avatar
@@ -877,7 +1057,7 @@ impl ArgsModel {
 }
 
 /// The fields of a user map or of template arguments, read in order (the
-/// last of a duplicate key wins); `None` for a value of the wrong type.
+/// last of a duplicate key wins).
 #[derive(Default)]
 struct Fields {
     email: Option<String>,
@@ -887,23 +1067,62 @@ struct Fields {
     avatar: Option<String>,
     attributes: Option<BTreeMap<String, AttributeValue>>,
     nonce: Option<Json>,
+    /// A `nonce` was a list or a map: an argument's error at once, whatever
+    /// nonce comes after (a user's `nonce` is skipped unread).
+    nonce_not_scalar: bool,
     unknown_key: bool,
 }
 
+/// The job title's two spellings, `jobTitle` and `job_title`, as read.
+#[derive(Default)]
+struct JobTitle {
+    /// The last value of each spelling (`Some(None)` for a last `null`).
+    camel: Option<Option<String>>,
+    snake: Option<Option<String>>,
+}
+
+impl JobTitle {
+    /// The README's rule: each spelling's last value counts, `null` is
+    /// absent, both present and different is an error (`Err`), else the
+    /// one given, whatever the order of the keys.
+    fn resolve(self) -> Result<Option<String>, ()> {
+        match (self.camel.flatten(), self.snake.flatten()) {
+            (Some(a), Some(b)) if a != b => Err(()),
+            (a, b) => Ok(a.or(b)),
+        }
+    }
+}
+
+/// The fields, or `None` when the map is an error: a value of the wrong
+/// type, a bad `attributes` map, or two spellings with different values.
 fn read_fields(entries: &[(String, Json)]) -> Option<Fields> {
     let mut fields = Fields::default();
+    let mut job_title = JobTitle::default();
     for (key, value) in entries {
+        let string = || match value {
+            Json::Null => Some(None),
+            Json::String(s) => Some(Some(s.clone())),
+            _ => None,
+        };
         let slot = match key.as_str() {
             "email" => &mut fields.email,
             "name" => &mut fields.name,
             "company" => &mut fields.company,
-            "jobTitle" | "job_title" => &mut fields.job_title,
+            "jobTitle" => {
+                job_title.camel = Some(string()?);
+                continue;
+            }
+            "job_title" => {
+                job_title.snake = Some(string()?);
+                continue;
+            }
             "avatar" => &mut fields.avatar,
             "attributes" => {
                 fields.attributes = Some(read_attributes(value)?);
                 continue;
             }
             "nonce" => {
+                fields.nonce_not_scalar |= matches!(value, Json::Array(_) | Json::Object(_));
                 fields.nonce = Some(value.clone());
                 continue;
             }
@@ -912,17 +1131,26 @@ fn read_fields(entries: &[(String, Json)]) -> Option<Fields> {
                 continue;
             }
         };
-        *slot = match value {
-            Json::Null => None,
-            Json::String(s) => Some(s.clone()),
-            _ => return None,
-        };
+        *slot = string()?;
     }
+    fields.job_title = job_title.resolve().ok()?;
     Some(fields)
 }
 
+/// Whether JavaScript reads this number as the same value: any float, and
+/// an integer within ±(2^53 - 1).
+fn js_exact(n: &serde_json::Number) -> bool {
+    const MAX_SAFE: u64 = 9_007_199_254_740_991;
+    match (n.as_u64(), n.as_i64()) {
+        (Some(u), _) => u <= MAX_SAFE,
+        (None, Some(i)) => i.unsigned_abs() <= MAX_SAFE,
+        (None, None) => true,
+    }
+}
+
 /// `null` is no attributes; in a map a `null` value is skipped, strings,
-/// numbers and booleans are kept, anything else is an error.
+/// numbers (integers within ±(2^53 - 1)) and booleans are kept, anything
+/// else is an error, and so is a 31st key with a value.
 fn read_attributes(value: &Json) -> Option<BTreeMap<String, AttributeValue>> {
     let mut attributes = BTreeMap::new();
     match value {
@@ -932,11 +1160,14 @@ fn read_attributes(value: &Json) -> Option<BTreeMap<String, AttributeValue>> {
                 let value = match value {
                     Json::Null => continue,
                     Json::Bool(b) => AttributeValue::Bool(*b),
-                    Json::Number(n) => AttributeValue::Number(n.clone()),
+                    Json::Number(n) if js_exact(n) => AttributeValue::Number(n.clone()),
                     Json::String(s) => AttributeValue::String(s.clone()),
-                    Json::Array(_) | Json::Object(_) => return None,
+                    Json::Number(_) | Json::Array(_) | Json::Object(_) => return None,
                 };
                 attributes.insert(key.clone(), value);
+                if attributes.len() > ATTRIBUTES_LIMIT {
+                    return None;
+                }
             }
         }
         _ => return None,
@@ -945,43 +1176,52 @@ fn read_attributes(value: &Json) -> Option<BTreeMap<String, AttributeValue>> {
 }
 
 /// A user: an email string, or a map with an email (other keys ignored).
-fn model_identity(doc: &Json) -> Option<Model> {
+/// `Some(None)` for an error; `None` when the model has no opinion.
+fn model_identity(doc: &Json) -> Option<Option<Model>> {
     match doc {
-        Json::String(email) => Some(Model {
+        Json::String(email) => Some(Some(Model {
             email: email.clone(),
             ..Model::default()
-        }),
+        })),
         Json::Object(entries) => {
-            let fields = read_fields(entries)?;
-            Some(Model {
-                email: fields.email?,
+            let Some(fields) = read_fields(entries) else {
+                return Some(None);
+            };
+            let Some(email) = fields.email else {
+                return Some(None);
+            };
+            Some(Some(Model {
+                email,
                 name: fields.name,
                 company: fields.company,
                 job_title: fields.job_title,
                 avatar: fields.avatar,
                 attributes: fields.attributes.unwrap_or_default(),
-            })
+            }))
         }
-        _ => None,
+        _ => Some(None),
     }
 }
 
 /// Template arguments: a map of Beacon's fields and a string `nonce`; an
-/// unknown key or a `null` nonce is an error.
-fn model_args(doc: &Json) -> Option<ArgsModel> {
+/// unknown key or a `null` nonce is an error. `Some(None)` for an error;
+/// `None` when the model has no opinion.
+fn model_args(doc: &Json) -> Option<Option<ArgsModel>> {
     let Json::Object(entries) = doc else {
-        return None;
+        return Some(None);
     };
-    let fields = read_fields(entries)?;
-    if fields.unknown_key {
-        return None;
+    let Some(fields) = read_fields(entries) else {
+        return Some(None);
+    };
+    if fields.unknown_key || fields.nonce_not_scalar {
+        return Some(None);
     }
     let nonce = match fields.nonce {
         None => None,
         Some(Json::String(nonce)) => Some(nonce),
-        Some(_) => return None,
+        Some(_) => return Some(None),
     };
-    Some(ArgsModel {
+    Some(Some(ArgsModel {
         email: fields.email,
         name: fields.name,
         company: fields.company,
@@ -989,7 +1229,7 @@ fn model_args(doc: &Json) -> Option<ArgsModel> {
         avatar: fields.avatar,
         attributes: fields.attributes.unwrap_or_default(),
         nonce,
-    })
+    }))
 }
 
 // --------------------------------------------------------------------- JSON
