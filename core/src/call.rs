@@ -1,10 +1,12 @@
-//! The output side: the identify call as script text.
+//! The output: the calls as script text, and the `<script>` element around
+//! them.
 
 use std::fmt;
 
 use crate::error::Error;
+use crate::identity::{Identity, IdentityRef};
 use crate::json::write_identify_object;
-use crate::signer::Signature;
+use crate::signer::{Signature, Signer};
 use crate::validate::Payload;
 
 const PREFIX: &str = "window.Beacon('identify', ";
@@ -77,9 +79,43 @@ impl IdentifyCall {
     }
 }
 
+impl Signer {
+    /// Validates `identity` against Beacon's limits, signs its email and
+    /// builds the script-safe identify call.
+    ///
+    /// # Errors
+    /// An [`Error`] naming the field and the rule for an empty email, a bad
+    /// or reserved attribute key, an integer attribute beyond JavaScript's
+    /// exact range, too many attributes, or (under
+    /// [`LimitPolicy::Strict`](crate::LimitPolicy::Strict)) an over-long
+    /// field or an invalid avatar.
+    pub fn identify(&self, identity: &Identity) -> Result<IdentifyCall, Error> {
+        let payload = Payload::new(identity.view(), self.policy())?;
+        let signature = self.sign(payload.email);
+        Ok(IdentifyCall::new(&payload, signature))
+    }
+
+    /// Appends the call's text for `identity` to `text`, in a
+    /// `<script nonce="…">` element when a nonce is given: what
+    /// [`identify`](Self::identify) and [`IdentifyCall::script_tag`] make,
+    /// in one buffer, for the template path.
+    pub(crate) fn write_identify_text(
+        &self,
+        text: &mut String,
+        identity: IdentityRef<'_>,
+        nonce: Option<&str>,
+    ) -> Result<(), Error> {
+        let payload = Payload::new(identity, self.policy())?;
+        let nonce = nonce.map(Nonce::check).transpose()?;
+        let signature = self.sign(payload.email);
+        write_identify_text(text, &payload, &signature, nonce);
+        Ok(())
+    }
+}
+
 /// Appends the call's text, in a `<script nonce="…">` element when a nonce
 /// is given, growing `text` at most once.
-pub(crate) fn write_identify_text(
+fn write_identify_text(
     text: &mut String,
     payload: &Payload<'_>,
     signature: &Signature,

@@ -109,6 +109,8 @@ pub enum Error {
     InvalidAttributeKey {
         /// The offending key.
         key: String,
+        /// The longest key allowed.
+        limit: usize,
     },
     /// A custom attribute is named like one of Beacon's own fields, or
     /// `__proto__`, which a JavaScript object literal does not keep.
@@ -121,6 +123,8 @@ pub enum Error {
         /// How many were counted: all of them for an identity built in code,
         /// 31 when reading a map stopped at the first one too many.
         count: usize,
+        /// The most Beacon keeps.
+        limit: usize,
     },
     /// An integer custom attribute beyond JavaScript's exact range
     /// (±(2^53 - 1)): the browser would read another number.
@@ -129,6 +133,8 @@ pub enum Error {
         key: String,
         /// The integer, in decimal.
         value: String,
+        /// The largest integer JavaScript reads exactly.
+        limit: u64,
     },
     /// Both spellings of one field (`jobTitle` and `job_title`,
     /// `endActiveChat` and `end_active_chat`) were given, with different
@@ -155,16 +161,17 @@ pub enum Error {
     /// The template call has a keyword argument that the filter, helper or
     /// function does not take.
     UnknownArgument {
-        /// `beacon_identify` or `beacon_logout`.
+        /// The function, such as `beacon_identify`.
         function: &'static str,
         /// The argument's name.
         name: String,
+        /// The arguments the function takes.
+        takes: &'static str,
     },
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::limits;
         match self {
             Error::EmptySecret => f.write_str(
                 "secret key: must not be empty (copy it from the Beacon's Secure Mode settings)",
@@ -193,10 +200,9 @@ impl fmt::Display for Error {
             Error::InvalidAvatar => f.write_str(
                 "avatar: must be an absolute http:// or https:// URL with a host and no spaces",
             ),
-            Error::InvalidAttributeKey { key } => write!(
+            Error::InvalidAttributeKey { key, limit } => write!(
                 f,
-                "attributes: key {key:?} must be 1 to {} ASCII letters, digits, '_' or '-'",
-                limits::ATTRIBUTE_KEY
+                "attributes: key {key:?} must be 1 to {limit} ASCII letters, digits, '_' or '-'"
             ),
             Error::ReservedAttributeKey { key } if key == "__proto__" => write!(
                 f,
@@ -206,16 +212,14 @@ impl fmt::Display for Error {
                 f,
                 "attributes: key {key:?} is a Beacon field name; set that field itself, or rename the attribute"
             ),
-            Error::TooManyAttributes { count } => write!(
+            Error::TooManyAttributes { count, limit } => write!(
                 f,
-                "attributes: at most {} custom attributes, found {count}",
-                limits::ATTRIBUTES
+                "attributes: at most {limit} custom attributes, found {count}"
             ),
-            Error::UnsafeInteger { key, value } => write!(
+            Error::UnsafeInteger { key, value, limit } => write!(
                 f,
-                "{}: integer {value} is beyond JavaScript's exact range (±{}); pass it as a string",
+                "{}: integer {value} is beyond JavaScript's exact range (±{limit}); pass it as a string",
                 Field::Attribute(key.clone()),
-                limits::SAFE_INTEGER
             ),
             Error::ConflictingSpellings { field, other } => write!(
                 f,
@@ -230,13 +234,11 @@ impl fmt::Display for Error {
             Error::NullNonce => f.write_str(
                 "nonce: null or undefined (is the request's nonce in the template's context?); pass it, or leave nonce out",
             ),
-            Error::UnknownArgument { function, name } => {
-                let takes = match *function {
-                    crate::template::LOGOUT => "endActiveChat and nonce",
-                    _ => "email, name, company, jobTitle, avatar, attributes and nonce",
-                };
-                write!(f, "unknown argument {name:?} ({function} takes {takes})")
-            }
+            Error::UnknownArgument {
+                function,
+                name,
+                takes,
+            } => write!(f, "unknown argument {name:?} ({function} takes {takes})"),
         }
     }
 }

@@ -40,7 +40,10 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+// In the order the data flows: input, validation, signing, JSON, script
+// text; then the adapters' entry points and the one error type.
 mod call;
+mod deserialize;
 mod error;
 mod identity;
 mod json;

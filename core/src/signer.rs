@@ -2,17 +2,14 @@
 
 use std::fmt;
 
-use hmac::KeyInit;
 use hmac::block_api::HmacCore;
 use hmac::digest::Output;
-use hmac::digest::block_api::{Buffer, FixedOutputCore, UpdateCore};
+use hmac::digest::block_api::{Buffer, CoreProxy, FixedOutputCore, UpdateCore};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
-use subtle::ConstantTimeEq;
 
-use crate::call::{IdentifyCall, Nonce, write_identify_text};
 use crate::error::Error;
-use crate::identity::{Identity, IdentityRef};
-use crate::validate::{LimitPolicy, Payload};
+use crate::validate::LimitPolicy;
 
 /// The environment variable [`Signer::from_env`] reads.
 pub const SECRET_ENV_VAR: &str = "HELPSCOUT_BEACON_SECRET";
@@ -160,46 +157,17 @@ impl Signer {
     pub fn verify(&self, email: &str, signature: &str) -> bool {
         // Which of these checks fails depends only on the public input,
         // never on the expected MAC, so returning early leaks nothing.
-        let signature = signature.as_bytes();
         let lower_hex = |b: &u8| matches!(b, b'0'..=b'9' | b'a'..=b'f');
         let mut given = [0u8; 32];
-        if signature.len() != 64
-            || !signature.iter().all(lower_hex)
+        if !signature.bytes().all(|b| lower_hex(&b))
             || hex::decode_to_slice(signature, &mut given).is_err()
         {
             return false;
         }
-        self.mac_of(email.as_bytes()).ct_eq(&given).into()
-    }
-
-    /// Validates `identity` against Beacon's limits, signs its email and
-    /// builds the script-safe identify call.
-    ///
-    /// # Errors
-    /// An [`Error`] naming the field and the rule for an empty email, an
-    /// invalid avatar, a bad or reserved attribute key, too many attributes,
-    /// or (under [`LimitPolicy::Strict`]) any over-long field.
-    pub fn identify(&self, identity: &Identity) -> Result<IdentifyCall, Error> {
-        let payload = Payload::new(identity.view(), self.policy)?;
-        let signature = self.sign(payload.email);
-        Ok(IdentifyCall::new(&payload, signature))
-    }
-
-    /// Appends the call's text for `identity` to `text`, in a
-    /// `<script nonce="…">` element when a nonce is given: what
-    /// [`identify`](Self::identify) and [`IdentifyCall::script_tag`] make,
-    /// in one buffer, for the template path.
-    pub(crate) fn write_identify_text(
-        &self,
-        text: &mut String,
-        identity: IdentityRef<'_>,
-        nonce: Option<&str>,
-    ) -> Result<(), Error> {
-        let payload = Payload::new(identity, self.policy)?;
-        let nonce = nonce.map(Nonce::check).transpose()?;
-        let signature = self.sign(payload.email);
-        write_identify_text(text, &payload, &signature, nonce);
-        Ok(())
+        let mut mac =
+            Hmac::<Sha256>::compose(self.mac.clone(), Buffer::<HmacCore<Sha256>>::default());
+        mac.update(email.as_bytes());
+        mac.verify_slice(&given).is_ok()
     }
 }
 

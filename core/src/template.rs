@@ -21,14 +21,12 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use crate::call::LogoutCall;
-use crate::error::{Error, Field};
-use crate::identity::{
-    AttributeValue, Fields, Identity, IdentityRef, Key, MapKind, Scalar, ScalarSeed, Spellings,
-    UserVisitor, read_nonce,
-};
+use crate::deserialize::{Arguments, Fields, LogoutArgs, MapKind, UserVisitor};
+use crate::error::Error;
+use crate::identity::{AttributeValue, IdentityRef};
 use crate::signer::Signer;
 
 /// The name every engine registers the identify filter (Tera, MiniJinja)
@@ -37,19 +35,36 @@ pub const IDENTIFY: &str = "beacon_identify";
 /// The name every engine registers the logout function or helper under.
 pub const LOGOUT: &str = "beacon_logout";
 
+const IDENTIFY_ARGUMENTS: Arguments = Arguments {
+    function: IDENTIFY,
+    takes: "email, name, company, jobTitle, avatar, attributes and nonce",
+};
+const LOGOUT_ARGUMENTS: Arguments = Arguments {
+    function: LOGOUT,
+    takes: "endActiveChat and nonce",
+};
+
 /// Everything `beacon_identify` does, in every engine: read the input (a
-/// user map or an email string, by the rules of [`Identity`]'s
-/// `Deserialize`; absent or `null` is no input) and the keyword arguments
-/// (see [`TemplateArgs`]), apply the arguments over the input, validate,
-/// sign, and return the call, wrapped in `<script nonce="…">` when a nonce
-/// was given.
+/// user map or an email string, by the rules of
+/// [`Identity`](crate::Identity)'s `Deserialize`; absent or `null` is no
+/// input) and the keyword arguments, apply the arguments over the input,
+/// validate, sign, and return the call, wrapped in `<script nonce="…">`
+/// when a nonce was given.
+///
+/// The arguments `email`, `name`, `company`, `jobTitle` (or `job_title`)
+/// and `avatar` replace the input's field; `attributes` adds to the
+/// input's custom attributes (a key given there replaces the input's);
+/// `nonce` wraps the call. A `null` field argument is absent. A `null`
+/// nonce is an error ([`Error::NullNonce`]): it almost always means a
+/// missing context variable, and a script without its nonce would be
+/// blocked by the page's Content Security Policy.
 ///
 /// The fields' strings are borrowed from the engine's values wherever its
 /// deserializer lends them (custom attributes are copied).
 ///
 /// # Errors
 /// The deserializers' own errors, and every [`Error`] of reading the
-/// input, [`TemplateArgs::apply`], [`Signer::identify`] or
+/// input and arguments, [`Signer::identify`] or
 /// [`IdentifyCall::script_tag`](crate::IdentifyCall::script_tag), made with
 /// [`de::Error::custom`] so that its message is the [`Error`]'s.
 pub fn render<'de, E: de::Error>(
@@ -180,142 +195,35 @@ impl<'de> Visitor<'de> for ArgsVisitor<'_, 'de> {
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        self.0.read_map(map, MapKind::Arguments(IDENTIFY))
+        self.0.read_map(map, MapKind::Arguments(IDENTIFY_ARGUMENTS))
     }
 }
 
-/// The keyword (Tera, MiniJinja) or hash (Handlebars) arguments of
-/// `beacon_identify`, as a value: `email`, `name`, `company`, `jobTitle`,
-/// `avatar` and `attributes` override the input's fields, and `nonce` wraps
-/// the call in `<script nonce="…">`. [`render`] reads the same arguments
-/// straight from the engine; this type is for looking at them.
-///
-/// A `null` field argument is absent. A `null` nonce is an error
-/// ([`Error::NullNonce`]): it almost always means a missing context
-/// variable, and a script without its nonce would be blocked by the page's
-/// Content Security Policy.
+/// Everything `beacon_logout` does, in every engine: read the keyword
+/// arguments `endActiveChat` (a boolean; `null` is `false`) and `nonce`,
+/// and return the logout call, wrapped in `<script nonce="…">` when a
+/// nonce was given.
 ///
 /// ```
-/// use helpscout_beacon::{Identity, template::TemplateArgs};
+/// use helpscout_beacon::template;
+/// use serde_json::json;
 ///
-/// let args: TemplateArgs = serde_json::from_str(r#"{"name": "Jane", "nonce": "abc123"}"#)?;
-/// assert_eq!(args.nonce(), Some("abc123"));
-/// let identity = args.apply(Some(Identity::new("jane@example.com").name("J.")))?;
-/// assert_eq!(identity, Identity::new("jane@example.com").name("Jane"));
+/// let html = template::render_logout(json!({"endActiveChat": true, "nonce": "n0nce"}))?;
+/// assert_eq!(html, r#"<script nonce="n0nce">window.Beacon('logout', {"endActiveChat":true});</script>"#);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TemplateArgs {
-    fields: Fields<'static>,
-}
-
-impl TemplateArgs {
-    /// The nonce for the `<script nonce="…">` tag, if one was given.
-    pub fn nonce(&self) -> Option<&str> {
-        self.fields.nonce()
-    }
-
-    /// The input with these arguments applied over it, as [`render`] does.
-    ///
-    /// # Errors
-    /// [`Error::MissingEmail`] when neither the input nor `email=` gives one.
-    pub fn apply(self, input: Option<Identity>) -> Result<Identity, Error> {
-        let user = input.as_ref().map(Fields::of).unwrap_or_default();
-        let attributes = merged_attributes(&user, &self.fields);
-        let identity = merged(&user, &self.fields, &attributes).ok_or(Error::MissingEmail)?;
-        Ok(identity.to_identity())
-    }
-}
-
-impl<'de> Deserialize<'de> for TemplateArgs {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::default();
-        deserializer.deserialize_map(ArgsVisitor(&mut fields))?;
-        Ok(TemplateArgs {
-            fields: fields.into_owned(),
-        })
-    }
-}
-
-/// The keyword (Tera, MiniJinja) or hash (Handlebars) arguments of
-/// `beacon_logout`: `endActiveChat` (a boolean; `null` is `false`) and
-/// `nonce`, as for [`TemplateArgs`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LogoutArgs {
-    end_active_chat: bool,
-    nonce: Option<String>,
-}
-
-impl<'de> Deserialize<'de> for LogoutArgs {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ArgsVisitor;
-        impl<'de> Visitor<'de> for ArgsVisitor {
-            type Value = LogoutArgs;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("keyword arguments")
-            }
-            fn visit_unit<E>(self) -> Result<LogoutArgs, E> {
-                Ok(LogoutArgs::default())
-            }
-            fn visit_none<E>(self) -> Result<LogoutArgs, E> {
-                Ok(LogoutArgs::default())
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LogoutArgs, A::Error> {
-                let mut args = LogoutArgs::default();
-                let mut end = Spellings::default();
-                while let Some(key) = map.next_key::<Key>()? {
-                    match key {
-                        Key::Nonce => {
-                            let nonce = map.next_value_seed(ScalarSeed {
-                                field: || Field::Nonce,
-                                expected: "a string",
-                            })?;
-                            args.nonce = Some(read_nonce(nonce)?.into_owned());
-                        }
-                        key @ Key::EndActiveChat { .. } => {
-                            let value = match map.next_value_seed(ScalarSeed {
-                                field: || Field::EndActiveChat,
-                                expected: "a boolean",
-                            })? {
-                                Scalar::Null => None,
-                                Scalar::Bool(end) => Some(end),
-                                other => {
-                                    return Err(de::Error::custom(Error::WrongType {
-                                        field: Field::EndActiveChat,
-                                        expected: "a boolean",
-                                        found: other.kind(),
-                                    }));
-                                }
-                            };
-                            end.set(&key, value);
-                        }
-                        other => {
-                            return Err(de::Error::custom(Error::UnknownArgument {
-                                function: LOGOUT,
-                                name: other.name(),
-                            }));
-                        }
-                    }
-                }
-                let end = end.resolve(&Key::EndActiveChat { snake: false })?;
-                args.end_active_chat = end.flatten().unwrap_or(false);
-                Ok(args)
-            }
-        }
-        deserializer.deserialize_map(ArgsVisitor)
-    }
-}
-
-/// Everything `beacon_logout` does, in every engine: the logout call,
-/// wrapped in `<script nonce="…">` when a nonce was given.
 ///
 /// # Errors
-/// [`Error::InvalidNonce`] unless the nonce is one or more of
-/// `A-Z a-z 0-9 + / - _` followed by at most two `=`.
-pub fn render_logout(args: LogoutArgs) -> Result<String, Error> {
+/// The deserializer's own errors, and an [`Error`] for an argument it
+/// does not take, an `endActiveChat` that is not a boolean, both of its
+/// spellings with different values, or a bad nonce.
+pub fn render_logout<'de, E: de::Error>(
+    args: impl Deserializer<'de, Error = E>,
+) -> Result<String, E> {
+    let args = LogoutArgs::read(args, LOGOUT_ARGUMENTS)?;
     let call = LogoutCall::new().end_active_chat(args.end_active_chat);
     match args.nonce {
-        Some(nonce) => call.script_tag(Some(&nonce)),
+        Some(nonce) => call.script_tag(Some(&nonce)).map_err(de::Error::custom),
         None => Ok(call.as_str().to_owned()),
     }
 }

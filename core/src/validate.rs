@@ -211,6 +211,7 @@ fn check_attributes(attributes: &BTreeMap<String, AttributeValue>) -> Result<(),
     if attributes.len() > limits::ATTRIBUTES {
         return Err(Error::TooManyAttributes {
             count: attributes.len(),
+            limit: limits::ATTRIBUTES,
         });
     }
     for key in attributes.keys() {
@@ -219,7 +220,10 @@ fn check_attributes(attributes: &BTreeMap<String, AttributeValue>) -> Result<(),
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
         if !plain {
-            return Err(Error::InvalidAttributeKey { key: key.clone() });
+            return Err(Error::InvalidAttributeKey {
+                key: key.clone(),
+                limit: limits::ATTRIBUTE_KEY,
+            });
         }
         // In an object literal `"__proto__": …` sets the prototype instead of
         // making a property, so the attribute would vanish in the browser.
@@ -248,6 +252,7 @@ pub(crate) fn check_integer(key: &str, number: &serde_json::Number) -> Result<()
         return Err(Error::UnsafeInteger {
             key: key.to_owned(),
             value: number.to_string(),
+            limit: limits::SAFE_INTEGER,
         });
     }
     Ok(())

@@ -375,7 +375,8 @@ fn numbers_and_booleans_as_attribute_values() {
                 signer().with_policy(policy).identify(&identity),
                 Err(Error::UnsafeInteger {
                     key: "n".to_owned(),
-                    value: text.to_owned()
+                    value: text.to_owned(),
+                    limit: 9_007_199_254_740_991
                 }),
                 "{value:?} under {policy:?}"
             );
@@ -663,7 +664,8 @@ fn hostile_attribute_keys_are_refused() {
         assert_eq!(
             signer.identify(&identity),
             Err(Error::InvalidAttributeKey {
-                key: key.to_owned()
+                key: key.to_owned(),
+                limit: 64
             }),
             "key {key:?}"
         );
@@ -711,7 +713,8 @@ fn hostile_attribute_keys_from_a_user_map_are_refused_too() {
     assert_eq!(
         signer().identify(&identity),
         Err(Error::InvalidAttributeKey {
-            key: "</script><script>alert(1)//".to_owned()
+            key: "</script><script>alert(1)//".to_owned(),
+            limit: 64
         })
     );
 }

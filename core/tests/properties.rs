@@ -836,7 +836,7 @@ proptest! {
         let identity = Identity::new("jane@example.com").attribute(key.clone(), "v");
         prop_assert_eq!(
             Signer::new(SECRET).unwrap().identify(&identity),
-            Err(Error::InvalidAttributeKey { key })
+            Err(Error::InvalidAttributeKey { key, limit: 64 })
         );
     }
 }
@@ -1043,7 +1043,7 @@ proptest! {
             (None, Some(i)) => i.unsigned_abs() > MAX_SAFE,
             (None, None) => unreachable!("an integer"),
         };
-        let unsafe_integer = Error::UnsafeInteger { key: key.clone(), value: number.to_string() };
+        let unsafe_integer = Error::UnsafeInteger { key: key.clone(), value: number.to_string(), limit: 9_007_199_254_740_991 };
         let identity = Identity::new("jane@example.com")
             .attribute(key.clone(), AttributeValue::Number(number.clone()));
         for policy in [LimitPolicy::Truncate, LimitPolicy::Strict] {

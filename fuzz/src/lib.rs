@@ -765,14 +765,14 @@ fn check_identify_error(
                 );
             }
         }
-        Error::UnsafeInteger { key, value } => {
+        Error::UnsafeInteger { key, value, .. } => {
             let given = attributes.get(key);
             assert!(
                 matches!(given, Some(AttributeValue::Number(n)) if !js_exact(n) && n.to_string() == *value),
                 "{error} for {given:?}"
             );
         }
-        Error::InvalidAttributeKey { key } => {
+        Error::InvalidAttributeKey { key, .. } => {
             assert!(attributes.contains_key(key) && !plain_key(key), "{error}");
         }
         Error::ReservedAttributeKey { key } => {
@@ -781,7 +781,7 @@ fn check_identify_error(
                 "{error}"
             );
         }
-        Error::TooManyAttributes { count } => {
+        Error::TooManyAttributes { count, .. } => {
             assert_eq!(*count, attributes.len(), "{error}");
             assert!(*count > ATTRIBUTES_LIMIT, "{error}");
         }

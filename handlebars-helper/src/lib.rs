@@ -46,8 +46,7 @@ use handlebars::{
     Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderErrorReason,
 };
 use helpscout_beacon::Signer;
-use helpscout_beacon::template::{self, IDENTIFY, LOGOUT, LogoutArgs};
-use serde::Deserialize;
+use helpscout_beacon::template::{self, IDENTIFY, LOGOUT};
 use serde::de::value::MapDeserializer;
 
 /// Registers the `beacon_identify` helper, signing with `signer`, and the
@@ -100,8 +99,7 @@ impl HelperDef for BeaconLogout {
         if !h.params().is_empty() {
             return Err(failed(LOGOUT)("takes only hash arguments").into());
         }
-        let args = LogoutArgs::deserialize(hash(h)).map_err(failed(LOGOUT))?;
-        out.write(&template::render_logout(args).map_err(failed(LOGOUT))?)?;
+        out.write(&template::render_logout(hash(h)).map_err(failed(LOGOUT))?)?;
         Ok(())
     }
 }

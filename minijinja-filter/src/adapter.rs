@@ -7,10 +7,10 @@ macro_rules! minijinja_adapter {
         use std::collections::BTreeMap;
 
         use helpscout_beacon::Signer;
-        use helpscout_beacon::template::{self, LogoutArgs};
+        use helpscout_beacon::template;
         use serde::de::value::{MapDeserializer, SeqDeserializer};
         use serde::de::{Deserializer, IntoDeserializer, Visitor};
-        use serde::{Deserialize, forward_to_deserialize_any};
+        use serde::forward_to_deserialize_any;
         use $mj::value::{Kwargs, Value, ValueKind};
         use $mj::{Environment, Error, ErrorKind};
 
@@ -31,8 +31,7 @@ macro_rules! minijinja_adapter {
                 },
             );
             env.add_function(LOGOUT, |kwargs: Kwargs| -> Result<Value, Error> {
-                let args = LogoutArgs::deserialize(Value::from(kwargs)).map_err(failed(LOGOUT))?;
-                let html = template::render_logout(args).map_err(failed(LOGOUT))?;
+                let html = template::render_logout(Value::from(kwargs)).map_err(failed(LOGOUT))?;
                 Ok(Value::from_safe_string(html))
             });
         }

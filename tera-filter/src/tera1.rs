@@ -53,8 +53,7 @@
 use std::collections::HashMap;
 
 use helpscout_beacon::Signer;
-use helpscout_beacon::template::{self, LogoutArgs};
-use serde::Deserialize;
+use helpscout_beacon::template;
 use serde::de::value::MapDeserializer;
 use serde_json::Value;
 use tera1::{Filter, Function, Tera};
@@ -86,10 +85,8 @@ struct BeaconLogout;
 
 impl Function for BeaconLogout {
     fn call(&self, args: &HashMap<String, Value>) -> tera1::Result<Value> {
-        let args = LogoutArgs::deserialize(arguments(args)).map_err(failed(LOGOUT))?;
-        Ok(Value::String(
-            template::render_logout(args).map_err(failed(LOGOUT))?,
-        ))
+        let html = template::render_logout(arguments(args)).map_err(failed(LOGOUT))?;
+        Ok(Value::String(html))
     }
 
     fn is_safe(&self) -> bool {

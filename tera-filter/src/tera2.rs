@@ -1,9 +1,9 @@
 //! The filter and function for Tera 2.
 
 use helpscout_beacon::Signer;
-use helpscout_beacon::template::{self, LogoutArgs};
+use helpscout_beacon::template;
 use serde::de::value::{Error as DeError, MapDeserializer, SeqDeserializer};
-use serde::de::{self, Deserialize, Deserializer, IntoDeserializer, Visitor};
+use serde::de::{self, Deserializer, IntoDeserializer, Visitor};
 use serde::forward_to_deserialize_any;
 use tera::value::Key;
 use tera::{Kwargs, State, Tera, TeraResult, Value};
@@ -26,8 +26,7 @@ pub fn register(tera: &mut Tera, signer: Signer) {
         },
     );
     tera.register_function(LOGOUT, |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        let args = LogoutArgs::deserialize(lent_map(kwargs.iter())).map_err(failed(LOGOUT))?;
-        let html = template::render_logout(args).map_err(failed(LOGOUT))?;
+        let html = template::render_logout(lent_map(kwargs.iter())).map_err(failed(LOGOUT))?;
         Ok(Value::safe_string(&html))
     });
 }
