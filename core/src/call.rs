@@ -145,13 +145,9 @@ fn initial_capacity(payload: &Payload<'_>, nonce: Option<Nonce<'_>>) -> usize {
 
 /// `text` in a `<script>` element, with a checked `nonce` attribute.
 fn script_element(text: &str, nonce: Option<&str>) -> Result<String, Error> {
+    let nonce = nonce.map(Nonce::check).transpose()?;
     let mut tag = String::with_capacity(text.len() + 40);
-    match nonce {
-        Some(nonce) => push_script_nonce(&mut tag, Nonce::check(nonce)?),
-        None => tag.push_str("<script>"),
-    }
-    tag.push_str(text);
-    tag.push_str(SCRIPT_END);
+    write_script_element(&mut tag, text, nonce);
     Ok(tag)
 }
 
@@ -168,24 +164,76 @@ fn push_script_nonce(text: &mut String, nonce: Nonce<'_>) {
 pub(crate) struct Nonce<'a>(&'a str);
 
 impl<'a> Nonce<'a> {
-    /// A CSP nonce as the CSP grammar has it (base64 or base64url, at most
-    /// two `=` at the end): browsers ignore a malformed nonce, which would
-    /// block the script. Made only of these characters, it needs no escaping
-    /// in an attribute.
+    /// A nonce that follows the CSP grammar (see [`crate::csp::Nonce`]).
     pub(crate) fn check(nonce: &'a str) -> Result<Self, Error> {
-        let body = nonce
-            .strip_suffix("==")
-            .or_else(|| nonce.strip_suffix('='))
-            .unwrap_or(nonce);
-        let valid = !body.is_empty()
-            && body
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_'));
-        if valid {
-            Ok(Nonce(nonce))
-        } else {
-            Err(Error::InvalidNonce)
-        }
+        crate::csp::check(nonce)?;
+        Ok(Nonce(nonce))
+    }
+}
+
+/// Appends `text` in a `<script>` element, with a checked `nonce`
+/// attribute when one is given.
+pub(crate) fn write_script_element(out: &mut String, text: &str, nonce: Option<Nonce<'_>>) {
+    match nonce {
+        Some(nonce) => push_script_nonce(out, nonce),
+        None => out.push_str("<script>"),
+    }
+    out.push_str(text);
+    out.push_str(SCRIPT_END);
+}
+
+/// The text of a script that the crate made: every string in it escaped
+/// for the script context (see [`IdentifyCall`]), so it is safe inside a
+/// `<script>` element as it is, and belongs nowhere else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Script {
+    text: String,
+}
+
+impl Script {
+    pub(crate) fn new(text: String) -> Script {
+        Script { text }
+    }
+
+    /// The script's text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The script's text, without copying.
+    #[must_use]
+    pub fn into_string(self) -> String {
+        self.text
+    }
+
+    /// The script in a `<script>` element, with a `nonce` attribute for a
+    /// Content Security Policy when one is given.
+    ///
+    /// # Errors
+    /// [`Error::InvalidNonce`] unless the nonce follows the CSP grammar.
+    pub fn script_tag(&self, nonce: Option<&str>) -> Result<String, Error> {
+        script_element(&self.text, nonce)
+    }
+
+    /// The CSP hash source of the script's text, `'sha256-…'`, for a page
+    /// that cannot carry a nonce: add it to `script-src` and put the text
+    /// in a `<script>` element exactly as it is.
+    #[must_use]
+    pub fn csp_hash(&self) -> String {
+        crate::csp::script_hash(&self.text)
+    }
+}
+
+impl fmt::Display for Script {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl AsRef<str> for Script {
+    fn as_ref(&self) -> &str {
+        &self.text
     }
 }
 
@@ -260,6 +308,13 @@ impl LogoutCall {
     /// `A-Z a-z 0-9 + / - _` followed by at most two `=`.
     pub fn script_tag(&self, nonce: Option<&str>) -> Result<String, Error> {
         script_element(self.as_str(), nonce)
+    }
+
+    /// The CSP hash source of the call's text, `'sha256-…'` (see
+    /// [`IdentifyCall::csp_hash`]).
+    #[must_use]
+    pub fn csp_hash(&self) -> String {
+        crate::csp::script_hash(self.as_str())
     }
 }
 

@@ -17,6 +17,7 @@ use serde::de::{
     self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
 
+use crate::data::{FieldValue, Prefill, SESSION_DATA_LIMIT, SessionData};
 use crate::error::{Error, Field};
 use crate::identity::{AttributeValue, Identity};
 use crate::validate::{check_integer, limits};
@@ -166,6 +167,22 @@ pub(crate) enum Key {
     EndActiveChat {
         snake: bool,
     },
+    /// `beacon`: which registered Beacon.
+    Beacon,
+    /// `user`, of `beacon_init`.
+    User,
+    /// `logout`, of `beacon_init`.
+    Logout,
+    /// `data`, of `beacon_session_data`.
+    Data,
+    /// `form`, of `beacon_prefill`.
+    Form,
+    /// `subject`, of a prefilled form.
+    Subject,
+    /// `text`, of a prefilled form.
+    Text,
+    /// `fields`, of a prefilled form.
+    FormFields,
     /// Any other key, by name when the caller asked for names (only to
     /// report it: a `User`'s own keys are skipped without copying them).
     Other(Option<String>),
@@ -185,6 +202,14 @@ impl Key {
             Key::Nonce => "nonce".into(),
             Key::EndActiveChat { snake: false } => "endActiveChat".into(),
             Key::EndActiveChat { snake: true } => "end_active_chat".into(),
+            Key::Beacon => "beacon".into(),
+            Key::User => "user".into(),
+            Key::Logout => "logout".into(),
+            Key::Data => "data".into(),
+            Key::Form => "form".into(),
+            Key::Subject => "subject".into(),
+            Key::Text => "text".into(),
+            Key::FormFields => "fields".into(),
             Key::Other(name) => name.unwrap_or_default(),
         }
     }
@@ -288,6 +313,14 @@ impl<'de> Visitor<'de> for KeySeed {
             "nonce" => Key::Nonce,
             "endActiveChat" => Key::EndActiveChat { snake: false },
             "end_active_chat" => Key::EndActiveChat { snake: true },
+            "beacon" => Key::Beacon,
+            "user" => Key::User,
+            "logout" => Key::Logout,
+            "data" => Key::Data,
+            "form" => Key::Form,
+            "subject" => Key::Subject,
+            "text" => Key::Text,
+            "fields" => Key::FormFields,
             other => self.other(other),
         })
     }
@@ -481,6 +514,8 @@ pub(crate) struct Fields<'de> {
     pub(crate) avatar: Option<Cow<'de, str>>,
     /// Read only from template arguments.
     nonce: Option<Cow<'de, str>>,
+    /// Read only from template arguments.
+    pub(crate) beacon: Option<Cow<'de, str>>,
     pub(crate) attributes: Option<BTreeMap<String, AttributeValue>>,
 }
 
@@ -524,14 +559,14 @@ impl<'de> Fields<'de> {
                 // Checked once the map is read: like any key, the last
                 // `nonce` wins.
                 (Key::Nonce, MapKind::Arguments(_)) => nonce = Some(next_nonce(&mut map)),
-                (
-                    key @ (Key::EndActiveChat { .. } | Key::Other(_)),
-                    MapKind::Arguments(arguments),
-                ) => return Err(arguments.unknown(key)),
+                (Key::Beacon, MapKind::Arguments(_)) => {
+                    self.beacon = next_string(&mut map, || Field::Beacon)?;
+                }
+                (key, MapKind::Arguments(arguments)) => return Err(arguments.unknown(key)),
                 // Skipped unread: serde's `IgnoredAny` asks the deserializer
                 // to skip, and the adapters' deserializers do so without
                 // visiting the value.
-                (Key::Nonce | Key::EndActiveChat { .. } | Key::Other(_), MapKind::User) => {
+                (_, MapKind::User) => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
@@ -666,13 +701,17 @@ impl UserVisitor<'_, '_> {
 }
 
 /// A template function's keyword (Tera, MiniJinja) or hash (Handlebars)
-/// arguments: whose they are, for the error on one it does not take.
+/// arguments: whose they are, which keys it takes, for the error on one it
+/// does not take.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Arguments {
     /// The function's name.
     pub(crate) function: &'static str,
     /// What it takes, for the error message.
     pub(crate) takes: &'static str,
+    /// Whether it takes this key (`beacon_identify`'s identity fields are
+    /// read by [`Fields::read_map`]).
+    pub(crate) accepts: fn(&Key) -> bool,
 }
 
 impl Arguments {
@@ -685,66 +724,399 @@ impl Arguments {
     }
 }
 
-/// The arguments of `beacon_logout`: `endActiveChat` (a boolean; `null` is
-/// `false`) and `nonce`.
+/// The arguments of the template functions other than `beacon_identify`.
 #[derive(Debug, Default)]
-pub(crate) struct LogoutArgs<'de> {
-    pub(crate) end_active_chat: bool,
+pub(crate) struct CallArgs<'de> {
     pub(crate) nonce: Option<Cow<'de, str>>,
+    pub(crate) beacon: Option<Cow<'de, str>>,
+    /// `beacon_logout`'s `endActiveChat`.
+    pub(crate) end_active_chat: bool,
+    /// `beacon_init`'s `logout`.
+    pub(crate) logout: bool,
+    /// `beacon_init`'s `user`, when one was given (not none or undefined).
+    pub(crate) user: Option<Fields<'de>>,
+    /// `beacon_session_data`'s `data`.
+    pub(crate) data: Option<SessionData>,
+    /// `beacon_prefill`'s `form`.
+    pub(crate) form: Option<Prefill>,
 }
 
-impl<'de> LogoutArgs<'de> {
+impl<'de> CallArgs<'de> {
     /// Reads the arguments; absent or `null` is none.
     pub(crate) fn read<D: Deserializer<'de>>(
         deserializer: D,
         arguments: Arguments,
     ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(LogoutVisitor(arguments))
+        deserializer.deserialize_map(CallArgsVisitor(arguments))
     }
 }
 
-struct LogoutVisitor(Arguments);
+struct CallArgsVisitor(Arguments);
 
-impl<'de> Visitor<'de> for LogoutVisitor {
-    type Value = LogoutArgs<'de>;
+impl<'de> Visitor<'de> for CallArgsVisitor {
+    type Value = CallArgs<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("keyword arguments")
     }
-    fn visit_unit<E>(self) -> Result<LogoutArgs<'de>, E> {
-        Ok(LogoutArgs::default())
+    fn visit_unit<E>(self) -> Result<CallArgs<'de>, E> {
+        Ok(CallArgs::default())
     }
-    fn visit_none<E>(self) -> Result<LogoutArgs<'de>, E> {
-        Ok(LogoutArgs::default())
+    fn visit_none<E>(self) -> Result<CallArgs<'de>, E> {
+        Ok(CallArgs::default())
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LogoutArgs<'de>, A::Error> {
-        let mut args = LogoutArgs::default();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CallArgs<'de>, A::Error> {
+        let mut args = CallArgs::default();
         let mut end = Spellings::default();
         while let Some(key) = map.next_key::<Key>()? {
+            if !(self.0.accepts)(&key) {
+                return Err(self.0.unknown(key));
+            }
             match key {
                 Key::Nonce => args.nonce = Some(next_nonce(&mut map)?),
+                Key::Beacon => args.beacon = next_string(&mut map, || Field::Beacon)?,
                 key @ Key::EndActiveChat { .. } => {
-                    const EXPECTED: &str = "a boolean";
-                    let value = match map.next_value_seed(ScalarSeed {
-                        field: || Field::EndActiveChat,
-                        expected: EXPECTED,
-                    })? {
-                        Scalar::Null => None,
-                        Scalar::Bool(end) => Some(end),
-                        other => {
-                            return Err(de::Error::custom(Error::WrongType {
-                                field: Field::EndActiveChat,
-                                expected: EXPECTED,
-                                found: other.kind(),
-                            }));
-                        }
-                    };
-                    end.set(&key, value);
+                    end.set(&key, next_bool(&mut map, || Field::EndActiveChat)?);
                 }
+                Key::Logout => {
+                    args.logout = next_bool(&mut map, || Field::Logout)?.unwrap_or(false)
+                }
+                Key::User => {
+                    let mut user = Fields::default();
+                    let given = map.next_value_seed(UserSeed(&mut user))?;
+                    args.user = given.then_some(user);
+                }
+                Key::Data => args.data = map.next_value_seed(SessionDataSeed)?,
+                Key::Form => args.form = map.next_value_seed(PrefillSeed)?,
                 other => return Err(self.0.unknown(other)),
             }
         }
         let end = end.resolve(&Key::EndActiveChat { snake: false })?;
         args.end_active_chat = end.flatten().unwrap_or(false);
         Ok(args)
+    }
+}
+
+/// A boolean argument: `null` is absent, anything else an error.
+fn next_bool<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    field: fn() -> Field,
+) -> Result<Option<bool>, A::Error> {
+    const EXPECTED: &str = "a boolean";
+    match map.next_value_seed(ScalarSeed {
+        field,
+        expected: EXPECTED,
+    })? {
+        Scalar::Null => Ok(None),
+        Scalar::Bool(value) => Ok(Some(value)),
+        other => Err(de::Error::custom(Error::WrongType {
+            field: field(),
+            expected: EXPECTED,
+            found: other.kind(),
+        })),
+    }
+}
+
+/// `beacon_init`'s `user`: a user map or an email string into the fields;
+/// `false` for none or undefined (a signed-out page).
+struct UserSeed<'a, 'de>(&'a mut Fields<'de>);
+
+impl<'de> DeserializeSeed<'de> for UserSeed<'_, 'de> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_option(UserVisitor::optional(self.0))?;
+        Ok(self.0.email.is_some())
+    }
+}
+
+/// Reads a session-data map into [`SessionData`]; `null` is none.
+pub(crate) struct SessionDataSeed;
+
+impl<'de> DeserializeSeed<'de> for SessionDataSeed {
+    type Value = Option<SessionData>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SessionDataSeed {
+    type Value = Option<SessionData>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map of session data")
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        const EXPECTED: &str = "a map with string keys";
+        let mut data = SessionData::default();
+        let key_seed = || ScalarSeed {
+            field: || Field::SessionData,
+            expected: EXPECTED,
+        };
+        while let Some(key) = map.next_key_seed(key_seed())? {
+            let Scalar::Str(key) = key else {
+                return Err(de::Error::custom(Error::WrongType {
+                    field: Field::SessionData,
+                    expected: EXPECTED,
+                    found: "a key that is not a string",
+                }));
+            };
+            let value = map.next_value_seed(ScalarSeed {
+                field: || Field::Data(key.to_string()),
+                expected: "a string, a number or a boolean",
+            })?;
+            let text = match value {
+                Scalar::Null => continue,
+                Scalar::Str(s) => s.into_owned(),
+                Scalar::Bool(b) => b.to_string(),
+                Scalar::Number(Some(n)) => n.to_string(),
+                // Written as text, so a wide integer keeps every digit.
+                Scalar::Wide(digits) => digits,
+                Scalar::Number(None) => {
+                    return Err(de::Error::custom(Error::NonFiniteNumber {
+                        field: Field::Data(key.into_owned()),
+                    }));
+                }
+            };
+            // Reading stops at the first one too many.
+            if data.entries.len() == SESSION_DATA_LIMIT && !data.entries.contains_key(&*key) {
+                return Err(de::Error::custom(Error::TooManyEntries {
+                    count: SESSION_DATA_LIMIT + 1,
+                    limit: SESSION_DATA_LIMIT,
+                }));
+            }
+            data.entries.insert(key.into_owned(), text);
+        }
+        Ok(Some(data))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Err(self.refuse("a string"))
+    }
+    refuse_other_types!(Self::Value);
+}
+
+impl SessionDataSeed {
+    fn refuse<E: de::Error>(self, found: &'static str) -> E {
+        de::Error::custom(Error::WrongType {
+            field: Field::SessionData,
+            expected: "a map of session data",
+            found,
+        })
+    }
+}
+
+/// Reads a prefill map into [`Prefill`]; `null` is none.
+pub(crate) struct PrefillSeed;
+
+const PREFILL_KEYS: &str = "name, email, subject, text and fields";
+
+impl<'de> DeserializeSeed<'de> for PrefillSeed {
+    type Value = Option<Prefill>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PrefillSeed {
+    type Value = Option<Prefill>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map of the contact form's fields")
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut form = Prefill::default();
+        while let Some(key) = map.next_key_seed(KeySeed { keep_names: true })? {
+            let own = |s: Option<Cow<'_, str>>| s.map(Cow::into_owned);
+            match key {
+                Key::Name => form.name = own(next_string(&mut map, || Field::Form("name".into()))?),
+                Key::Email => {
+                    form.email = own(next_string(&mut map, || Field::Form("email".into()))?);
+                }
+                Key::Subject => {
+                    form.subject = own(next_string(&mut map, || Field::Form("subject".into()))?);
+                }
+                Key::Text => form.text = own(next_string(&mut map, || Field::Form("text".into()))?),
+                Key::FormFields => form.fields = map.next_value_seed(FormFieldsSeed)?,
+                other => {
+                    return Err(de::Error::custom(Error::UnknownKey {
+                        map: Field::Prefill,
+                        key: other.name(),
+                        takes: PREFILL_KEYS,
+                    }));
+                }
+            }
+        }
+        Ok(Some(form))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Err(self.refuse("a string"))
+    }
+    refuse_other_types!(Self::Value);
+}
+
+impl PrefillSeed {
+    fn refuse<E: de::Error>(self, found: &'static str) -> E {
+        de::Error::custom(Error::WrongType {
+            field: Field::Prefill,
+            expected: "a map of the contact form's fields",
+            found,
+        })
+    }
+}
+
+/// A prefilled form's `fields`: a list of `{id, value}`; `null` is none.
+struct FormFieldsSeed;
+
+impl<'de> DeserializeSeed<'de> for FormFieldsSeed {
+    type Value = Vec<(u64, FieldValue)>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FormFieldsSeed {
+    type Value = Vec<(u64, FieldValue)>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of {id, value} maps")
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut fields = Vec::new();
+        while let Some(field) = seq.next_element_seed(FormFieldSeed(fields.len()))? {
+            fields.push(field);
+        }
+        Ok(fields)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(self.refuse("a map"))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Err(self.refuse("a string"))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Err(self.refuse("a boolean"))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Err(self.refuse("a number"))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Err(self.refuse("a number"))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Err(self.refuse("a number"))
+    }
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Self::Value, E> {
+        Err(self.refuse("bytes"))
+    }
+}
+
+impl FormFieldsSeed {
+    fn refuse<E: de::Error>(self, found: &'static str) -> E {
+        de::Error::custom(Error::WrongType {
+            field: Field::Form("fields".into()),
+            expected: "a list of {id, value} maps",
+            found,
+        })
+    }
+}
+
+/// One `{id, value}` of a prefilled form's `fields`, by its place.
+struct FormFieldSeed(usize);
+
+impl<'de> DeserializeSeed<'de> for FormFieldSeed {
+    type Value = (u64, FieldValue);
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FormFieldSeed {
+    type Value = (u64, FieldValue);
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an {id, value} map")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let at = self.0;
+        let field = |part: &str| Field::Form(format!("fields[{at}]{part}"));
+        let wrong = |part: &str, expected: &'static str, found: &'static str| {
+            de::Error::custom(Error::WrongType {
+                field: field(part),
+                expected,
+                found,
+            })
+        };
+        let (mut id, mut value) = (None, None);
+        while let Some(key) = map.next_key_seed(KeySeed { keep_names: true })? {
+            let name = key.name();
+            let scalar = map.next_value_seed(ScalarSeed {
+                field: || field(&format!(".{name}")),
+                expected: "a string or a number",
+            })?;
+            match (name.as_str(), scalar) {
+                ("id", Scalar::Number(Some(n))) if n.as_u64().is_some() => id = n.as_u64(),
+                ("id", other) => return Err(wrong(".id", "a whole number", other.kind())),
+                ("value", Scalar::Str(s)) => value = Some(FieldValue::Text(s.into_owned())),
+                ("value", Scalar::Number(Some(n))) => value = Some(FieldValue::Number(n)),
+                ("value", other) => {
+                    return Err(wrong(".value", "a string or a number", other.kind()));
+                }
+                (_, _) => {
+                    return Err(de::Error::custom(Error::UnknownKey {
+                        map: field(""),
+                        key: name,
+                        takes: "id and value",
+                    }));
+                }
+            }
+        }
+        match (id, value) {
+            (Some(id), Some(value)) => Ok((id, value)),
+            (None, _) => Err(wrong(".id", "a whole number", "nothing")),
+            (_, None) => Err(wrong(".value", "a string or a number", "nothing")),
+        }
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Err(self.refuse("a string"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Err(self.refuse("null"))
+    }
+    refuse_other_types!(Self::Value);
+}
+
+impl FormFieldSeed {
+    fn refuse<E: de::Error>(self, found: &'static str) -> E {
+        de::Error::custom(Error::WrongType {
+            field: Field::Form(format!("fields[{}]", self.0)),
+            expected: "an {id, value} map",
+            found,
+        })
     }
 }

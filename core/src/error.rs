@@ -29,6 +29,21 @@ pub enum Field {
     Nonce,
     /// The `endActiveChat` option of `beacon_logout`.
     EndActiveChat,
+    /// One session-data entry, by key.
+    Data(String),
+    /// The session data as a whole.
+    SessionData,
+    /// A part of the prefilled contact form, such as `subject` or
+    /// `fields[0].id`.
+    Form(String),
+    /// The prefilled contact form as a whole.
+    Prefill,
+    /// The `beacon` argument that names a registered Beacon.
+    Beacon,
+    /// The `user` argument of `beacon_init`.
+    User,
+    /// The `logout` argument of `beacon_init`.
+    Logout,
 }
 
 impl fmt::Display for Field {
@@ -45,6 +60,14 @@ impl fmt::Display for Field {
             Field::Attribute(key) => write!(f, "attributes[{key:?}]"),
             Field::Nonce => f.write_str("nonce"),
             Field::EndActiveChat => f.write_str("endActiveChat"),
+            Field::Data(key) if is_plain_key(key) => write!(f, "data.{key}"),
+            Field::Data(key) => write!(f, "data[{key:?}]"),
+            Field::SessionData => f.write_str("data"),
+            Field::Form(path) => write!(f, "form.{path}"),
+            Field::Prefill => f.write_str("form"),
+            Field::Beacon => f.write_str("beacon"),
+            Field::User => f.write_str("user"),
+            Field::Logout => f.write_str("logout"),
         }
     }
 }
@@ -158,6 +181,51 @@ pub enum Error {
     /// not a call without a nonce, because the page's Content Security
     /// Policy would block that script without a word.
     NullNonce,
+    /// The operating system's random source failed while making a CSP
+    /// nonce.
+    Random,
+    /// A Beacon ID is not 1 to 64 of `A-Z a-z 0-9 -`.
+    InvalidBeaconId,
+    /// A Beacon's `config` is not a map that can be written as a
+    /// JavaScript object.
+    InvalidConfig {
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// `beacon_init` for a Beacon registered from a bare signer, without
+    /// an ID.
+    NoBeaconId,
+    /// No Beacon is registered under the name asked for (or none was asked
+    /// for and there are several, with no default).
+    UnknownBeacon {
+        /// The name asked for; empty when none was.
+        name: String,
+        /// The registered names.
+        registered: Vec<String>,
+    },
+    /// More session-data entries than Beacon keeps.
+    TooManyEntries {
+        /// How many were counted (21 when reading stopped at the first one
+        /// too many).
+        count: usize,
+        /// The most Beacon keeps.
+        limit: usize,
+    },
+    /// A key a JavaScript object literal does not keep (`__proto__`).
+    ReservedKey {
+        /// Where it was found.
+        field: Field,
+    },
+    /// A map has a key its function does not take, such as a prefill key
+    /// other than Beacon's form fields.
+    UnknownKey {
+        /// The map, such as `form`.
+        map: Field,
+        /// The key.
+        key: String,
+        /// The keys the map takes.
+        takes: &'static str,
+    },
     /// The template call has a keyword argument that the filter, helper or
     /// function does not take.
     UnknownArgument {
@@ -234,6 +302,42 @@ impl fmt::Display for Error {
             Error::NullNonce => f.write_str(
                 "nonce: null or undefined (is the request's nonce in the template's context?); pass it, or leave nonce out",
             ),
+            Error::Random => f.write_str(
+                "nonce: the operating system's random source failed; no nonce was made",
+            ),
+            Error::InvalidBeaconId => f.write_str(
+                "beacon id: must be 1 to 64 of A-Z a-z 0-9 - (copy it from the Beacon's Installation settings)",
+            ),
+            Error::InvalidConfig { problem } => write!(f, "config: {problem}"),
+            Error::NoBeaconId => f.write_str(
+                "beacon: this Beacon was registered from a signer alone, without a Beacon ID; register Beacon::new(beacon_id, signer) to emit the loader and init",
+            ),
+            Error::UnknownBeacon { name, registered } => {
+                let names: Vec<String> = registered.iter().map(|n| format!("{n:?}")).collect();
+                let names = names.join(", ");
+                if name.is_empty() {
+                    write!(
+                        f,
+                        "beacon: several Beacons are registered ({names}) and none is the default; pass beacon=\"…\""
+                    )
+                } else {
+                    write!(
+                        f,
+                        "beacon: no Beacon named {name:?} is registered (registered: {names})"
+                    )
+                }
+            }
+            Error::TooManyEntries { count, limit } => write!(
+                f,
+                "data: at most {limit} session-data entries, found {count}"
+            ),
+            Error::ReservedKey { field } => write!(
+                f,
+                "{field}: a JavaScript object literal does not keep the key \"__proto__\"; rename it"
+            ),
+            Error::UnknownKey { map, key, takes } => {
+                write!(f, "{map}: unknown key {key:?} ({map} takes {takes})")
+            }
             Error::UnknownArgument {
                 function,
                 name,

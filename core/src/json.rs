@@ -119,14 +119,66 @@ pub(crate) fn write_str(out: &mut String, value: &str) {
     out.push('"');
 }
 
+/// Writes any JSON value as script-safe JSON (a registered `config`), or
+/// `Err` at a `__proto__` key, which an object literal does not keep.
+pub(crate) fn write_value(out: &mut String, value: &serde_json::Value) -> Result<(), ()> {
+    use serde_json::Value;
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => write_str(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item)?;
+            }
+            out.push(']');
+        }
+        Value::Object(entries) => {
+            out.push('{');
+            for (i, (key, item)) in entries.iter().enumerate() {
+                if key == "__proto__" {
+                    return Err(());
+                }
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(out, key);
+                out.push(':');
+                write_value(out, item)?;
+            }
+            out.push('}');
+        }
+    }
+    Ok(())
+}
+
+/// Writes a map of strings as a script-safe JSON object, in key order.
+pub(crate) fn write_string_map<'a>(
+    out: &mut String,
+    entries: impl IntoIterator<Item = (&'a str, &'a str)>,
+) {
+    out.push('{');
+    for (i, (key, value)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_str(out, key);
+        out.push(':');
+        write_str(out, value);
+    }
+    out.push('}');
+}
+
 /// Writes an attribute's value as script-safe JSON.
-fn write_attribute(out: &mut String, value: &AttributeValue) {
+pub(crate) fn write_attribute(out: &mut String, value: &AttributeValue) {
     match value {
         AttributeValue::String(s) => write_str(out, s),
-        AttributeValue::Number(n) => match serde_json::to_string(n) {
-            Ok(text) => out.push_str(&text),
-            Err(error) => unreachable!("a serde_json::Number did not serialize: {error}"),
-        },
+        AttributeValue::Number(n) => out.push_str(&n.to_string()),
         AttributeValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
     }
 }

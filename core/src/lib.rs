@@ -40,18 +40,34 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-// In the order the data flows: input, validation, signing, JSON, script
-// text; then the adapters' entry points and the one error type.
-mod call;
-mod deserialize;
-mod error;
+// The modules in the order the data flows. (Each has a comment of its own,
+// which also keeps rustfmt from sorting them by name.)
+//
+// Input: the user, session data and form as the app builds them in code...
+mod data;
 mod identity;
-mod json;
-mod signer;
-pub mod template;
+// ...or as serde reads them from a `User` or a template's values.
+mod deserialize;
+// Validation against Beacon's limits.
 mod validate;
+// Signing: the one place that touches the secret key.
+mod signer;
+// Script-safe JSON: the one escaper.
+mod json;
+// Script text: each call, and the `<script>` element around it.
+mod call;
+// The whole Beacon: loader, init, config; several under names.
+mod beacon;
+// Content Security Policy: nonce, policy, hashes.
+pub mod csp;
+// What the template adapters call.
+pub mod template;
+// The one error type, used by all of the above.
+mod error;
 
-pub use call::{IdentifyCall, LogoutCall};
+pub use beacon::{Beacon, Beacons, LOADER};
+pub use call::{IdentifyCall, LogoutCall, Script};
+pub use data::{FieldValue, Prefill, SESSION_DATA_LIMIT, SessionData};
 pub use error::{Error, Field};
 pub use identity::{AttributeValue, Identity};
 pub use signer::{SECRET_ENV_VAR, Signature, Signer};

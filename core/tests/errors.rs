@@ -456,7 +456,7 @@ fn bad_template_arguments() {
     );
     assert_eq!(
         args_error(json!({"nonse": "abc"})),
-        r#"unknown argument "nonse" (beacon_identify takes email, name, company, jobTitle, avatar, attributes and nonce)"#
+        r#"unknown argument "nonse" (beacon_identify takes email, name, company, jobTitle, avatar, attributes, nonce and beacon)"#
     );
     assert_eq!(
         args_error(json!({"name": {"first": "Jane"}})),
@@ -576,11 +576,11 @@ fn bad_logout_arguments() {
     );
     assert_eq!(
         logout_args_error(json!({"email": "a@b.c"})),
-        r#"unknown argument "email" (beacon_logout takes endActiveChat and nonce)"#
+        r#"unknown argument "email" (beacon_logout takes endActiveChat, nonce and beacon)"#
     );
     assert_eq!(
         logout_args_error(json!({"endActiveChats": true})),
-        r#"unknown argument "endActiveChats" (beacon_logout takes endActiveChat and nonce)"#
+        r#"unknown argument "endActiveChats" (beacon_logout takes endActiveChat, nonce and beacon)"#
     );
     assert_eq!(
         logout_args_error(json!({"nonce": "a b"})),

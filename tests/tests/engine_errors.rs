@@ -182,7 +182,7 @@ fn unknown_argument() -> Case {
         handlebars: r#"{{beacon_identify user nonse="abc"}}"#,
         ..user_case(
             json!({"email": "a@b.c"}),
-            r#"unknown argument "nonse" (beacon_identify takes email, name, company, jobTitle, avatar, attributes and nonce)"#,
+            r#"unknown argument "nonse" (beacon_identify takes email, name, company, jobTitle, avatar, attributes, nonce and beacon)"#,
         )
     }
 }

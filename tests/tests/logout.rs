@@ -82,7 +82,7 @@ fn every_engine_reports_the_cores_logout_errors() {
         (
             "{{ beacon_logout(email=\"a@b.c\") }}",
             "{{beacon_logout email=\"a@b.c\"}}",
-            r#"beacon_logout: unknown argument "email" (beacon_logout takes endActiveChat and nonce)"#,
+            r#"beacon_logout: unknown argument "email" (beacon_logout takes endActiveChat, nonce and beacon)"#,
         ),
     ];
     for (i, (jinja, handlebars, message)) in cases.iter().enumerate() {
