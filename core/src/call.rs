@@ -95,6 +95,32 @@ impl Signer {
         Ok(IdentifyCall::new(&payload, signature))
     }
 
+    /// Validates `identity` against Beacon's limits and signs its email, as
+    /// data rather than script text: what a single-page app or a mobile SDK
+    /// fetches (for example as JSON from the app's API) to call
+    /// `Beacon('identify', …)` itself.
+    ///
+    /// ```
+    /// use helpscout_beacon::{Identity, Signer};
+    ///
+    /// let signer = Signer::new("secret")?;
+    /// let signed = signer.signed_identity(&Identity::new("jane@example.com").name("Jane").attribute("plan", "pro"))?;
+    /// let json = serde_json::to_string(&signed).unwrap();
+    /// let signature = signer.sign("jane@example.com");
+    /// assert_eq!(json, format!(r#"{{"name":"Jane","email":"jane@example.com","plan":"pro","signature":"{signature}"}}"#));
+    /// # Ok::<(), helpscout_beacon::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`identify`](Self::identify).
+    pub fn signed_identity(&self, identity: &Identity) -> Result<SignedIdentity, Error> {
+        let payload = Payload::new(identity.view(), self.policy())?;
+        Ok(SignedIdentity {
+            signature: self.sign(payload.email),
+            identity: payload.to_identity(),
+        })
+    }
+
     /// Appends the call's text for `identity` to `text`, in a
     /// `<script nonce="…">` element when a nonce is given: what
     /// [`identify`](Self::identify) and [`IdentifyCall::script_tag`] make,
@@ -180,6 +206,55 @@ pub(crate) fn write_script_element(out: &mut String, text: &str, nonce: Option<N
     }
     out.push_str(text);
     out.push_str(SCRIPT_END);
+}
+
+/// A validated, signed identity as data (see
+/// [`Signer::signed_identity`]). It serializes as the object Beacon's
+/// identify call takes, in Beacon's order: `name`, `email`, `company`,
+/// `jobTitle`, `avatar`, the custom attributes by key, `signature` last;
+/// limits applied as [`Signer::identify`] applies them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignedIdentity {
+    identity: Identity,
+    signature: Signature,
+}
+
+impl SignedIdentity {
+    /// The identity as it is signed and sent, after Beacon's limits.
+    #[must_use]
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    /// The signature of its email.
+    #[must_use]
+    pub fn signature(&self) -> &Signature {
+        &self.signature
+    }
+}
+
+impl serde::Serialize for SignedIdentity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let identity = self.identity.view();
+        let mut map = serializer.serialize_map(None)?;
+        for (key, value) in [
+            ("name", identity.name),
+            ("email", Some(identity.email)),
+            ("company", identity.company),
+            ("jobTitle", identity.job_title),
+            ("avatar", identity.avatar),
+        ] {
+            if let Some(value) = value {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        for (key, value) in identity.attributes {
+            map.serialize_entry(key, value)?;
+        }
+        map.serialize_entry("signature", self.signature.as_str())?;
+        map.end()
+    }
 }
 
 /// The text of a script that the crate made: every string in it escaped

@@ -66,7 +66,7 @@ pub mod template;
 mod error;
 
 pub use beacon::{Beacon, Beacons, LOADER};
-pub use call::{IdentifyCall, LogoutCall, Script};
+pub use call::{IdentifyCall, LogoutCall, Script, SignedIdentity};
 pub use data::{FieldValue, Prefill, SESSION_DATA_LIMIT, SessionData};
 pub use error::{Error, Field};
 pub use identity::{AttributeValue, Identity};

@@ -104,6 +104,18 @@ impl<'a> Payload<'a> {
         }))
     }
 
+    /// The validated identity, owned.
+    pub(crate) fn to_identity(&self) -> crate::identity::Identity {
+        crate::identity::Identity {
+            email: self.email.to_owned(),
+            name: self.name.map(str::to_owned),
+            company: self.company.map(str::to_owned),
+            job_title: self.job_title.map(str::to_owned),
+            avatar: self.avatar.map(str::to_owned),
+            attributes: self.attributes.clone(),
+        }
+    }
+
     /// Every string that will be emitted, for sizing the output once.
     pub(crate) fn text_len(&self) -> usize {
         let fields = [self.name, self.company, self.job_title, self.avatar];
