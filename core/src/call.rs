@@ -77,6 +77,22 @@ impl IdentifyCall {
     pub fn script_tag(&self, nonce: Option<&str>) -> Result<String, Error> {
         script_element(&self.text, nonce)
     }
+
+    /// The CSP hash source of the call's text, `'sha256-…'`, for a page
+    /// that cannot carry a nonce: add it to `script-src` and put the text in
+    /// a `<script>` element exactly as it is.
+    ///
+    /// ```
+    /// # use helpscout_beacon::{Identity, Signer};
+    /// let call = Signer::new("secret")?.identify(&Identity::new("jane@example.com"))?;
+    /// assert_eq!(call.csp_hash(), helpscout_beacon::csp::script_hash(call.as_str()));
+    /// assert!(call.csp_hash().starts_with("'sha256-"));
+    /// # Ok::<(), helpscout_beacon::Error>(())
+    /// ```
+    #[must_use]
+    pub fn csp_hash(&self) -> String {
+        crate::csp::script_hash(&self.text)
+    }
 }
 
 impl Signer {
