@@ -1,21 +1,24 @@
-//! Help Scout Beacon's Secure Mode for Rust web apps: a signed, script-safe
-//! `window.Beacon('identify', …)` call from a secret key and a user.
+//! Help Scout's Beacon for Rust web apps, in Secure Mode: the whole widget
+//! for a signed-in page (loader, `init`, `config` and the signed, script-safe
+//! `identify` call) from a Beacon ID, a secret key and a user.
 //!
 //! ```
-//! use helpscout_beacon::{Identity, Signer};
+//! use helpscout_beacon::{Beacon, Identity, Signer};
 //!
-//! // The key from the Beacon's Secure Mode settings (here: Help Scout's own example key).
-//! let signer = Signer::new("secret_key_from_beacon_config")?;
+//! // Once, at start-up: the Beacon's ID and its Secure Mode key (here: Help
+//! // Scout's own example key), from configuration, never from a template.
+//! let beacon = Beacon::new("0b2d4f6a-1c3e-4a5b-8c7d-9e0f1a2b3c4d", Signer::new("secret_key_from_beacon_config")?)?;
+//!
+//! // Per page: one element, under the response's CSP nonce.
 //! let user = Identity::new("email@email.com").name("Jane </script> Doe");
-//! let call = signer.identify(&user)?;
-//! assert_eq!(
-//!     call.to_string(),
-//!     concat!(
-//!         r#"window.Beacon('identify', {"name":"Jane\u0020\u003c\u002fscript\u003e\u0020Doe","#,
-//!         r#""email":"email@email.com","#,
-//!         r#""signature":"9afe726c978e4a5acc34dbc68da4f518850c5d5c9d9f75afd1b3fed8755838b2"});"#,
-//!     )
-//! );
+//! let html = beacon.init_script(Some(&user))?.script_tag(Some("r4nd0mN0nce"))?;
+//! assert!(html.starts_with(r#"<script nonce="r4nd0mN0nce">!function(e,t,n){"#));
+//! assert!(html.ends_with(concat!(
+//!     "window.Beacon('init', '0b2d4f6a-1c3e-4a5b-8c7d-9e0f1a2b3c4d');",
+//!     r#"window.Beacon('identify', {"name":"Jane\u0020\u003c\u002fscript\u003e\u0020Doe","#,
+//!     r#""email":"email@email.com","#,
+//!     r#""signature":"9afe726c978e4a5acc34dbc68da4f518850c5d5c9d9f75afd1b3fed8755838b2"});</script>"#,
+//! )));
 //! # Ok::<(), helpscout_beacon::Error>(())
 //! ```
 //!
@@ -33,10 +36,14 @@
 //!   them, are applied by [`LimitPolicy`], not silently by Beacon;
 //! - the key never shows in `Debug`, `Display` or an error.
 //!
-//! The template engines get the same through their adapter crates
-//! (`helpscout-beacon-tera`, `helpscout-beacon-minijinja`,
-//! `helpscout-beacon-handlebars`), which all go through [`template::render`]
-//! or [`template::render_with`].
+//! The parts one by one: [`Signer::identify`] (the identify call alone),
+//! [`SessionData`], [`Prefill`], [`LogoutCall`], [`Beacons`] (several
+//! Beacons under names), [`csp`] (nonces, the policy Help Scout recommends,
+//! script hashes) and [`Signer::signed_identity`] (the signed identity as
+//! JSON, for single-page apps). The template engines get the same through
+//! their adapter crates (`helpscout-beacon-tera`,
+//! `helpscout-beacon-minijinja`, `helpscout-beacon-handlebars`), which all go
+//! through [`template::render_call`].
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
