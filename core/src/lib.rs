@@ -37,8 +37,6 @@
 //! (`helpscout-beacon-tera`, `helpscout-beacon-minijinja`,
 //! `helpscout-beacon-handlebars`), which all go through [`template::render`]
 //! or [`template::render_with`].
-#![forbid(unsafe_code)]
-#![deny(missing_docs)]
 
 // In the order the data flows: input, validation, signing, JSON, script
 // text; then the adapters' entry points and the one error type.
