@@ -18,6 +18,7 @@ pub mod corpus;
 pub mod generate;
 pub mod oracle;
 pub mod page;
+mod readme;
 
 use helpscout_beacon::Signer;
 use serde_json::{Map, Value};
