@@ -39,21 +39,25 @@ impl IdentifyCall {
     }
 
     /// The call's text: `window.Beacon('identify', {…});`.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.text
     }
 
     /// The call's text, without copying.
+    #[must_use]
     pub fn into_string(self) -> String {
         self.text
     }
 
     /// The identify object alone, as script-safe JSON.
+    #[must_use]
     pub fn json(&self) -> &str {
         &self.text[PREFIX.len()..self.text.len() - SUFFIX.len()]
     }
 
     /// The signature in the call.
+    #[must_use]
     pub fn signature(&self) -> &Signature {
         &self.signature
     }
@@ -371,6 +375,7 @@ pub struct LogoutCall {
 
 impl LogoutCall {
     /// `window.Beacon('logout');`
+    #[must_use]
     pub fn new() -> Self {
         LogoutCall::default()
     }
@@ -383,6 +388,7 @@ impl LogoutCall {
     }
 
     /// The call's text.
+    #[must_use]
     pub fn as_str(&self) -> &'static str {
         if self.end_active_chat {
             r#"window.Beacon('logout', {"endActiveChat":true});"#

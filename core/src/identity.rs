@@ -61,6 +61,7 @@ impl Identity {
     ///
     /// The email is signed and emitted exactly as given: no trimming, no
     /// lower-casing.
+    #[must_use]
     pub fn new(email: impl Into<String>) -> Self {
         Identity {
             email: email.into(),
@@ -69,24 +70,28 @@ impl Identity {
     }
 
     /// Sets the display name (Beacon keeps 80 UTF-16 code units).
+    #[must_use]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
     /// Sets the company (Beacon keeps 60 UTF-16 code units).
+    #[must_use]
     pub fn company(mut self, company: impl Into<String>) -> Self {
         self.company = Some(company.into());
         self
     }
 
     /// Sets the job title, emitted as `jobTitle` (Beacon keeps 60 UTF-16 code units).
+    #[must_use]
     pub fn job_title(mut self, job_title: impl Into<String>) -> Self {
         self.job_title = Some(job_title.into());
         self
     }
 
     /// Sets the avatar: an absolute `http(s)` URL of at most 200 UTF-16 code units.
+    #[must_use]
     pub fn avatar(mut self, avatar: impl Into<String>) -> Self {
         self.avatar = Some(avatar.into());
         self
@@ -98,17 +103,20 @@ impl Identity {
     /// Beacon field name; at most 30 attributes are allowed. An integer
     /// beyond JavaScript's exact range (±(2^53 - 1)) is refused when the
     /// call is made: pass such an ID as a string.
+    #[must_use]
     pub fn attribute(mut self, key: impl Into<String>, value: impl Into<AttributeValue>) -> Self {
         self.attributes.insert(key.into(), value.into());
         self
     }
 
     /// The email, exactly as it will be signed and emitted.
+    #[must_use]
     pub fn email(&self) -> &str {
         &self.email
     }
 
     /// The custom attributes, in the order they are emitted.
+    #[must_use]
     pub fn attributes(&self) -> &BTreeMap<String, AttributeValue> {
         &self.attributes
     }

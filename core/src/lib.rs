@@ -44,8 +44,6 @@
 //! their adapter crates (`helpscout-beacon-tera`,
 //! `helpscout-beacon-minijinja`, `helpscout-beacon-handlebars`), which all go
 //! through [`template::render_call`].
-#![forbid(unsafe_code)]
-#![deny(missing_docs)]
 
 // The modules in the order the data flows. (Each has a comment of its own,
 // which also keeps rustfmt from sorting them by name.)

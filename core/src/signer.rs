@@ -119,6 +119,7 @@ impl Signer {
     }
 
     /// The policy for over-long fields.
+    #[must_use]
     pub fn policy(&self) -> LimitPolicy {
         self.policy
     }
@@ -126,6 +127,7 @@ impl Signer {
     /// The Secure Mode signature of `email`: lower-case hex HMAC-SHA256,
     /// computed over exactly these bytes. Does not allocate.
     #[inline]
+    #[must_use]
     pub fn sign(&self, email: &str) -> Signature {
         self.sign_bytes(email.as_bytes())
     }
@@ -134,6 +136,7 @@ impl Signer {
     /// published HMAC test vectors whose messages are not text. Emails go
     /// through [`sign`](Self::sign).
     #[inline]
+    #[must_use]
     pub fn sign_bytes(&self, message: &[u8]) -> Signature {
         let mut hex = [0u8; 64];
         // 32 bytes always fit 64 hex digits.
@@ -154,6 +157,7 @@ impl Signer {
     /// Whether `signature` is the signature of `email`, compared in constant
     /// time. Only the exact lower-case hex form matches; anything else
     /// (upper case, wrong length, not hex) is `false`.
+    #[must_use]
     pub fn verify(&self, email: &str, signature: &str) -> bool {
         // Which of these checks fails depends only on the public input,
         // never on the expected MAC, so returning early leaks nothing.
@@ -200,6 +204,7 @@ pub struct Signature {
 
 impl Signature {
     /// The 64 lower-case hex characters.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         // Hex digits are ASCII, so the fallback is never taken.
         std::str::from_utf8(&self.hex).unwrap_or_default()

@@ -139,18 +139,18 @@ impl fmt::Display for Function {
 /// default), validate, sign where it signs, and return the script text,
 /// wrapped in `<script nonce="…">` when a nonce was given.
 ///
-/// - [`Function::Identify`]: the input is a user map or an email string,
+/// - [`Function::Identify`] takes as its input a user map or an email string,
 ///   by the rules of [`Identity`](crate::Identity)'s `Deserialize` (absent
 ///   or `null` is no input). The arguments `email`, `name`, `company`,
 ///   `jobTitle` (or `job_title`) and `avatar` replace the input's field;
 ///   `attributes` adds to the input's custom attributes (a key given there
 ///   replaces the input's).
-/// - [`Function::Init`]: `user` (none or undefined for a signed-out page,
+/// - [`Function::Init`] takes `user` (none or undefined for a signed-out page,
 ///   which gets no identify) and `logout=true` (a `logout` before `init`,
 ///   for the page after signing out).
-/// - [`Function::SessionData`], [`Function::Prefill`]: the map as the
-///   input, or as `data=` / `form=`.
-/// - [`Function::Logout`]: `endActiveChat`.
+/// - [`Function::SessionData`] and [`Function::Prefill`] take the map as
+///   the input, or as `data=` / `form=`.
+/// - [`Function::Logout`] takes `endActiveChat`.
 ///
 /// A `null` field argument is absent. A `null` nonce is an error
 /// ([`Error::NullNonce`]): it almost always means a missing context

@@ -39,8 +39,6 @@
 //!
 //! The output is written as it is (helpers' output is not escaped); bad
 //! input is a render error carrying the core's message.
-#![forbid(unsafe_code)]
-#![deny(missing_docs)]
 
 use handlebars::{
     Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderErrorReason,

@@ -196,6 +196,7 @@ macro_rules! minijinja_adapter {
             use std::collections::BTreeMap;
             use std::sync::Arc;
 
+            use serde::Deserialize;
             use serde::de::IgnoredAny;
             use $mj::value::{Enumerator, Object, ObjectRepr};
 

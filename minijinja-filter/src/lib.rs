@@ -45,8 +45,6 @@
 //! `axum-template` and other integrations that have not moved to MiniJinja
 //! 3: enable the `minijinja2` feature and call [`minijinja2::register`] (the
 //! `minijinja3` feature, on by default, can be turned off).
-#![forbid(unsafe_code)]
-#![deny(missing_docs)]
 
 #[cfg(any(feature = "minijinja2", feature = "minijinja3"))]
 mod adapter;

@@ -45,8 +45,6 @@
 //! framework integrations that have not moved to Tera 2: enable the `tera1`
 //! feature and call [`tera1::register`] (the `tera2` feature, on by default,
 //! can be turned off).
-#![forbid(unsafe_code)]
-#![deny(missing_docs)]
 
 #[cfg(feature = "tera1")]
 pub mod tera1;

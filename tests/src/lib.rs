@@ -3,14 +3,22 @@
 //! generated identities, an independent oracle for what the page should
 //! hand to Beacon, HTML pages of rendered calls, and the external
 //! JavaScript engines (headless Chromium, Node) that run them.
-#![forbid(unsafe_code)]
-#![deny(missing_docs)]
+
+// A test harness, not an API: its helpers panic to fail the calling test,
+// and their results are always used; the workspace's API lints for `# Panics`
+// and `# Errors` sections and `#[must_use]` would only add noise here.
+#![allow(
+    clippy::must_use_candidate,
+    clippy::missing_panics_doc,
+    clippy::missing_errors_doc
+)]
 
 pub mod browser;
 pub mod corpus;
 pub mod generate;
 pub mod oracle;
 pub mod page;
+mod readme;
 
 use helpscout_beacon::Signer;
 use serde_json::{Map, Value};

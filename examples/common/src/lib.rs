@@ -2,8 +2,6 @@
 //! only its framework's wiring: the sample user, the signer (with the demo
 //! key when `HELPSCOUT_BEACON_SECRET` is unset), the port, and the CSP nonce
 //! and header of each response.
-#![forbid(unsafe_code)]
-#![deny(missing_docs)]
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -34,6 +32,7 @@ pub struct User {
 }
 
 /// Stands in for the session lookup of a real app.
+#[must_use]
 pub fn signed_in_user() -> User {
     User {
         id: 42,
@@ -49,6 +48,11 @@ pub fn signed_in_user() -> User {
 /// variable is unset: the embedded demo key, and a notice on stderr. When it
 /// is set but unusable (empty, padded with whitespace): an error, never a
 /// silent fallback to the demo key.
+///
+/// # Errors
+///
+/// The core's error when `HELPSCOUT_BEACON_SECRET` is set but empty, padded
+/// with whitespace or not Unicode.
 pub fn signer() -> Result<Signer, helpscout_beacon::Error> {
     if std::env::var_os(SECRET_ENV_VAR).is_some() {
         return Signer::from_env();
@@ -62,6 +66,10 @@ pub fn signer() -> Result<Signer, helpscout_beacon::Error> {
 }
 
 /// The port from the first argument, else `PORT`, else 3000.
+///
+/// # Errors
+///
+/// A message naming the value when it is not a port number.
 pub fn port() -> Result<u16, String> {
     match std::env::args()
         .nth(1)
@@ -75,6 +83,10 @@ pub fn port() -> Result<u16, String> {
 /// 16 random bytes from the OS, as unpadded base64url. CSP accepts either
 /// base64 alphabet; this one has no `/`, `+` or `=`, which HTML autoescaping
 /// would turn into entities in the loader's `nonce="…"` attribute.
+///
+/// # Errors
+///
+/// The OS's error when it has no random bytes to give.
 pub fn csp_nonce() -> Result<String, getrandom::Error> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)?;
@@ -89,6 +101,7 @@ pub fn csp_nonce() -> Result<String, getrandom::Error> {
 /// Beacon" article (connect-src beaconapi.helpscout.net, chatapi.helpscout.net,
 /// wss://*.pusher.com, …). That article's strict-CSP recipe also allows
 /// `'unsafe-eval'`: add it if the browser console reports Beacon's eval blocked.
+#[must_use]
 pub fn content_security_policy(nonce: &str) -> String {
     format!(
         "script-src 'nonce-{nonce}' https://beacon-v2.helpscout.net; \
