@@ -150,7 +150,7 @@ impl fmt::Display for Function {
 ///   for the page after signing out).
 /// - [`Function::SessionData`], [`Function::Prefill`]: the map as the
 ///   input, or as `data=` / `form=`.
-/// - [`Function::Logout`]: `endActiveChat`.
+/// - [`Function::Logout`] takes `endActiveChat`.
 ///
 /// A `null` field argument is absent. A `null` nonce is an error
 /// ([`Error::NullNonce`]): it almost always means a missing context
