@@ -23,9 +23,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! On a signed-out page pass `user=none` (or, in Tera 2, an undefined
-//! `current_user`), and `beacon_init` loads Beacon without identifying
-//! anyone.
+//! On a signed-out page `current_user` is null (or, in Tera 2, undefined),
+//! and `beacon_init` loads Beacon without identifying anyone.
 //!
 //! [`register`] adds every function, under the names of
 //! [`Function::name`](helpscout_beacon::template::Function::name):
