@@ -280,6 +280,22 @@ macro_rules! minijinja_adapter {
                 }
             }
 
+            /// `beacon_init(user=…)`: the keyword arguments are lent too,
+            /// so the user's ignored fields are not looked into either.
+            #[test]
+            fn keyword_arguments_skip_ignored_fields_unseen() {
+                let signer = Signer::new("k").unwrap();
+                let beacons = Beacons::from(helpscout_beacon::Beacon::new("id", signer).unwrap());
+                let user = Value::from_object(BTreeMap::from([
+                    (Value::from("email"), Value::from("a@b.c")),
+                    (Value::from("orders"), Value::from_object(Tripwire)),
+                ]));
+                let kwargs = Kwargs::from_iter([("user", user)]);
+                let html = call(&beacons, Function::Init, None, &kwargs).unwrap();
+                let identify = r#"window.Beacon('identify', {"email":"a@b.c","signature":""#;
+                assert!(html.as_str().unwrap().contains(identify), "{html}");
+            }
+
             #[test]
             fn strings_maps_and_lists_from_serde_data_are_lent() {
                 let text = Value::from("jane@example.com");
