@@ -1,39 +1,82 @@
 //! The adapter, written once for both majors: MiniJinja 2 and 3 share the
 //! API it uses, so the two modules differ only in the crate they name.
 
-/// Expands to `register` and its helpers for the MiniJinja crate `$mj`.
+/// Expands to the [`Engine`](crate::Engine) implementation and its
+/// helpers for the MiniJinja crate `$mj`.
 macro_rules! minijinja_adapter {
     ($mj:ident, $major:literal) => {
         use std::collections::BTreeMap;
+        use std::sync::Arc;
 
-        use helpscout_beacon::Signer;
-        use helpscout_beacon::template;
+        use helpscout_beacon::Beacons;
+        use helpscout_beacon::template::{self, Function};
         use serde::de::value::{MapDeserializer, SeqDeserializer};
         use serde::de::{Deserializer, IntoDeserializer, Visitor};
         use serde::forward_to_deserialize_any;
         use $mj::value::{Kwargs, Value, ValueKind};
         use $mj::{Environment, Error, ErrorKind};
 
-        use crate::{IDENTIFY, LOGOUT};
+        impl crate::sealed::Sealed for Environment<'_> {}
 
-        #[doc = concat!(
-                    "Registers the `beacon_identify` filter, signing with `signer`, and the\n",
-                    "`beacon_logout` function in a MiniJinja ", $major, " environment."
-                )]
-        pub fn register(env: &mut Environment<'_>, signer: Signer) {
-            env.add_filter(
-                IDENTIFY,
-                move |value: &Value, kwargs: Kwargs| -> Result<Value, Error> {
-                    let input = Lent::Borrowed(value);
-                    let html = template::render(&signer, Some(input), Value::from(kwargs))
-                        .map_err(failed(IDENTIFY))?;
-                    Ok(Value::from_safe_string(html))
-                },
-            );
-            env.add_function(LOGOUT, |kwargs: Kwargs| -> Result<Value, Error> {
-                let html = template::render_logout(Value::from(kwargs)).map_err(failed(LOGOUT))?;
-                Ok(Value::from_safe_string(html))
-            });
+        #[doc = concat!("A MiniJinja ", $major, " environment.")]
+        impl crate::Engine for Environment<'_> {
+            fn register_beacons(&mut self, beacons: Beacons) {
+                let beacons = Arc::new(beacons);
+                for function in Function::ALL {
+                    let name = function.name();
+                    if function.takes_input() {
+                        let beacons = Arc::clone(&beacons);
+                        self.add_filter(name, move |value: &Value, kwargs: Kwargs| {
+                            call(&beacons, function, Some(value), &kwargs)
+                        });
+                    }
+                    let beacons = Arc::clone(&beacons);
+                    match function {
+                        // A filter only: `{{ user | beacon_identify }}`.
+                        Function::Identify => {}
+                        Function::Init | Function::Logout => {
+                            self.add_function(name, move |kwargs: Kwargs| {
+                                call(&beacons, function, None, &kwargs)
+                            });
+                        }
+                        // `beacon_session_data(data)` or `(data=data)`, and
+                        // the same for `beacon_prefill`.
+                        _ => {
+                            self.add_function(
+                                name,
+                                move |input: Option<&Value>, kwargs: Kwargs| {
+                                    call(&beacons, function, input, &kwargs)
+                                },
+                            );
+                        }
+                    }
+                }
+            }
+        }
+
+        /// One call of `function`: the input and the keyword arguments
+        /// lent to the core, its text marked safe.
+        fn call(
+            beacons: &Beacons,
+            function: Function,
+            input: Option<&Value>,
+            kwargs: &Kwargs,
+        ) -> Result<Value, Error> {
+            let input = input.map(Lent::Borrowed);
+            let html = template::render_call(beacons, function, input, lent_kwargs(kwargs))
+                .map_err(failed(function.name()))?;
+            Ok(Value::from_safe_string(html))
+        }
+
+        /// The keyword arguments, each value lent (a `user=` is read as
+        /// the filter's input is, its ignored fields unseen).
+        fn lent_kwargs(
+            kwargs: &Kwargs,
+        ) -> MapDeserializer<'_, impl Iterator<Item = (&str, Lent<'_>)>, Error> {
+            MapDeserializer::new(kwargs.args().filter_map(|key| {
+                let value = kwargs.peek::<&Value>(key).ok()?;
+                Some((key, Lent::Borrowed(value)))
+            }))
         }
 
         /// A MiniJinja value for serde, lending its strings, and the
@@ -167,27 +210,10 @@ macro_rules! minijinja_adapter {
         /// The function's name and the core's own message, without the
         /// "cannot deserialize" that MiniJinja's serde errors carry as their
         /// kind.
-        fn failed<E: CoreMessage>(function: &'static str) -> impl Fn(E) -> Error {
+        fn failed(function: &'static str) -> impl Fn(Error) -> Error {
             move |error| {
-                let message = format!("{function}: {}", error.core_message());
-                Error::new(ErrorKind::InvalidOperation, message)
-            }
-        }
-
-        trait CoreMessage {
-            fn core_message(&self) -> String;
-        }
-
-        impl CoreMessage for helpscout_beacon::Error {
-            fn core_message(&self) -> String {
-                self.to_string()
-            }
-        }
-
-        impl CoreMessage for Error {
-            fn core_message(&self) -> String {
-                self.detail()
-                    .map_or_else(|| self.to_string(), str::to_owned)
+                let core = error.detail().map_or_else(|| error.to_string(), str::to_owned);
+                Error::new(ErrorKind::InvalidOperation, format!("{function}: {core}"))
             }
         }
 
@@ -196,6 +222,7 @@ macro_rules! minijinja_adapter {
             use std::collections::BTreeMap;
             use std::sync::Arc;
 
+            use helpscout_beacon::Signer;
             use serde::Deserialize;
             use serde::de::IgnoredAny;
             use $mj::value::{Enumerator, Object, ObjectRepr};
@@ -227,9 +254,10 @@ macro_rules! minijinja_adapter {
                 let tripwire = Value::from_object(Tripwire);
                 IgnoredAny::deserialize(Lent::Borrowed(&tripwire)).unwrap();
                 IgnoredAny::deserialize(Lent::Owned(tripwire.clone())).unwrap();
-                let signer = Signer::new("k").unwrap();
-                let expected = template::render(
-                    &signer,
+                let beacons = Beacons::from(Signer::new("k").unwrap());
+                let expected = template::render_call(
+                    &beacons,
+                    Function::Identify,
                     Some(&serde_json::json!({"email": "a@b.c"})),
                     serde_json::json!({}),
                 )
@@ -245,9 +273,27 @@ macro_rules! minijinja_adapter {
                     ("orders".to_owned(), tripwire),
                 ]));
                 for user in [&lent, &owned] {
-                    let html = template::render(&signer, Some(Lent::Borrowed(user)), Value::from(()));
+                    let input = Some(Lent::Borrowed(user));
+                    let html =
+                        template::render_call(&beacons, Function::Identify, input, Value::from(()));
                     assert_eq!(html.unwrap(), expected);
                 }
+            }
+
+            /// `beacon_init(user=…)`: the keyword arguments are lent too,
+            /// so the user's ignored fields are not looked into either.
+            #[test]
+            fn keyword_arguments_skip_ignored_fields_unseen() {
+                let signer = Signer::new("k").unwrap();
+                let beacons = Beacons::from(helpscout_beacon::Beacon::new("id", signer).unwrap());
+                let user = Value::from_object(BTreeMap::from([
+                    (Value::from("email"), Value::from("a@b.c")),
+                    (Value::from("orders"), Value::from_object(Tripwire)),
+                ]));
+                let kwargs = Kwargs::from_iter([("user", user)]);
+                let html = call(&beacons, Function::Init, None, &kwargs).unwrap();
+                let identify = r#"window.Beacon('identify', {"email":"a@b.c","signature":""#;
+                assert!(html.as_str().unwrap().contains(identify), "{html}");
             }
 
             #[test]

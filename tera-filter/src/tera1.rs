@@ -1,23 +1,23 @@
-//! The filter and function for Tera 1, enabled by the `tera1` feature.
+//! Tera 1, enabled by the `tera1` feature: [`crate::register`] takes its
+//! `Tera` too.
 //!
 //! ```
 //! # use tera1 as tera; // this crate's own name for its Tera 1 dependency
-//! use helpscout_beacon::Signer;
+//! use helpscout_beacon::{Beacon, Signer};
 //! use tera::{Context, Tera};
 //!
 //! let mut tera = Tera::default();
-//! helpscout_beacon_tera::tera1::register(&mut tera, Signer::new("secret_key_from_beacon_config")?);
-//! tera.add_raw_template("page.html", "<script>{{ user | beacon_identify }}</script>")?;
+//! let signer = Signer::new("secret_key_from_beacon_config")?;
+//! helpscout_beacon_tera::register(&mut tera, Beacon::new("your-beacon-id", signer)?);
+//! tera.add_raw_template("page.html", "{{ beacon_init(user=current_user, nonce=csp_nonce) }}")?;
 //!
 //! let mut context = Context::new();
-//! context.insert("user", &serde_json::json!({"email": "email@email.com", "name": "Jane & Joe"}));
-//! assert_eq!(
-//!     tera.render("page.html", &context)?,
-//!     concat!(
-//!         r#"<script>window.Beacon('identify', {"name":"Jane\u0020\u0026\u0020Joe","email":"email@email.com","#,
-//!         r#""signature":"9afe726c978e4a5acc34dbc68da4f518850c5d5c9d9f75afd1b3fed8755838b2"});</script>"#,
-//!     )
-//! );
+//! context.insert("current_user", &serde_json::json!({"email": "email@email.com"}));
+//! context.insert("csp_nonce", "n0nce");
+//! assert!(tera.render("page.html", &context)?.ends_with(concat!(
+//!     r#"window.Beacon('init', 'your-beacon-id');window.Beacon('identify', {"email":"email@email.com","#,
+//!     r#""signature":"9afe726c978e4a5acc34dbc68da4f518850c5d5c9d9f75afd1b3fed8755838b2"});</script>"#,
+//! )));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -51,29 +51,62 @@
 //! on `engines.tera`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use helpscout_beacon::Signer;
-use helpscout_beacon::template;
+use helpscout_beacon::Beacons;
+use helpscout_beacon::template::{self, Function};
 use serde::de::value::MapDeserializer;
 use serde_json::Value;
-use tera1::{Filter, Function, Tera};
+use tera1::{Filter, Tera};
 
-use crate::{IDENTIFY, LOGOUT, core_message};
+use crate::core_message;
 
-/// Registers the `beacon_identify` filter, signing with `signer`, and the
-/// `beacon_logout` function in a Tera 1 instance.
-pub fn register(tera: &mut Tera, signer: Signer) {
-    tera.register_filter(IDENTIFY, BeaconIdentify(signer));
-    tera.register_function(LOGOUT, BeaconLogout);
+impl crate::sealed::Sealed for Tera {}
+
+/// A Tera 1 instance.
+impl crate::Engine for Tera {
+    fn register_beacons(&mut self, beacons: Beacons) {
+        let beacons = Arc::new(beacons);
+        for function in Function::ALL {
+            let call = Call {
+                beacons: Arc::clone(&beacons),
+                function,
+            };
+            if function.takes_input() {
+                self.register_filter(function.name(), call.clone());
+            }
+            // A filter only: `{{ user | beacon_identify }}`.
+            if function != Function::Identify {
+                self.register_function(function.name(), call);
+            }
+        }
+    }
 }
 
-struct BeaconIdentify(Signer);
+/// [`crate::register`] for a Tera 1 instance, by its old name.
+pub fn register(tera: &mut Tera, beacons: impl Into<Beacons>) {
+    crate::register(tera, beacons);
+}
 
-impl Filter for BeaconIdentify {
+/// One template function, as a filter and as a function.
+#[derive(Clone)]
+struct Call {
+    beacons: Arc<Beacons>,
+    function: Function,
+}
+
+impl Call {
+    fn call(&self, input: Option<&Value>, args: &HashMap<String, Value>) -> tera1::Result<Value> {
+        let args = MapDeserializer::new(args.iter().map(|(key, value)| (key.as_str(), value)));
+        template::render_call(&self.beacons, self.function, input, args)
+            .map(Value::String)
+            .map_err(|error| tera1::Error::msg(core_message(self.function.name(), error)))
+    }
+}
+
+impl Filter for Call {
     fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera1::Result<Value> {
-        let html =
-            template::render(&self.0, Some(value), arguments(args)).map_err(failed(IDENTIFY))?;
-        Ok(Value::String(html))
+        self.call(Some(value), args)
     }
 
     fn is_safe(&self) -> bool {
@@ -81,26 +114,12 @@ impl Filter for BeaconIdentify {
     }
 }
 
-struct BeaconLogout;
-
-impl Function for BeaconLogout {
+impl tera1::Function for Call {
     fn call(&self, args: &HashMap<String, Value>) -> tera1::Result<Value> {
-        let html = template::render_logout(arguments(args)).map_err(failed(LOGOUT))?;
-        Ok(Value::String(html))
+        Call::call(self, None, args)
     }
 
     fn is_safe(&self) -> bool {
         true
     }
-}
-
-/// The keyword arguments, as a deserializer that copies nothing.
-fn arguments(
-    args: &HashMap<String, Value>,
-) -> MapDeserializer<'_, impl Iterator<Item = (&str, &Value)>, serde_json::Error> {
-    MapDeserializer::new(args.iter().map(|(key, value)| (key.as_str(), value)))
-}
-
-fn failed<E: std::fmt::Display>(function: &'static str) -> impl Fn(E) -> tera1::Error {
-    move |error| tera1::Error::msg(core_message(function, error))
 }

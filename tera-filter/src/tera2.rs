@@ -1,38 +1,59 @@
-//! The filter and function for Tera 2.
+//! Tera 2, enabled by the `tera2` feature (on by default).
 
-use helpscout_beacon::Signer;
-use helpscout_beacon::template;
+use std::sync::Arc;
+
+use helpscout_beacon::Beacons;
+use helpscout_beacon::template::{self, Function};
 use serde::de::value::{Error as DeError, MapDeserializer, SeqDeserializer};
 use serde::de::{self, Deserializer, IntoDeserializer, Visitor};
 use serde::forward_to_deserialize_any;
 use tera::value::Key;
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
-use crate::{IDENTIFY, LOGOUT, core_message};
+use crate::core_message;
 
-/// Registers the `beacon_identify` filter, signing with `signer`, and the
-/// `beacon_logout` function in a Tera 2 instance.
-pub fn register(tera: &mut Tera, signer: Signer) {
-    tera.register_filter(
-        IDENTIFY,
-        move |value: &Value, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            template::render_with(
-                &signer,
-                Some(Lent(value)),
-                lent_map(kwargs.iter()),
-                Value::safe_string,
-            )
-            .map_err(failed(IDENTIFY))
-        },
-    );
-    tera.register_function(LOGOUT, |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        let html = template::render_logout(lent_map(kwargs.iter())).map_err(failed(LOGOUT))?;
-        Ok(Value::safe_string(&html))
-    });
+impl crate::sealed::Sealed for Tera {}
+
+/// A Tera 2 instance.
+impl crate::Engine for Tera {
+    fn register_beacons(&mut self, beacons: Beacons) {
+        let beacons = Arc::new(beacons);
+        for function in Function::ALL {
+            let name = function.name();
+            if function.takes_input() {
+                let beacons = Arc::clone(&beacons);
+                self.register_filter(
+                    name,
+                    move |value: &Value, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+                        call(&beacons, function, Some(Lent(value)), &kwargs)
+                    },
+                );
+            }
+            // A filter only: `{{ user | beacon_identify }}`.
+            if function != Function::Identify {
+                let beacons = Arc::clone(&beacons);
+                self.register_function(
+                    name,
+                    move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+                        call(&beacons, function, None, &kwargs)
+                    },
+                );
+            }
+        }
+    }
 }
 
-fn failed<E: std::fmt::Display>(function: &'static str) -> impl Fn(E) -> tera::Error {
-    move |error| tera::Error::message(core_message(function, error))
+/// One call of `function`: the input and the keyword arguments lent to the
+/// core, its text copied into a safe Tera string.
+fn call(
+    beacons: &Beacons,
+    function: Function,
+    input: Option<Lent<'_>>,
+    kwargs: &Kwargs,
+) -> TeraResult<Value> {
+    let args = lent_map(kwargs.iter());
+    template::render_call_with(beacons, function, input, args, Value::safe_string)
+        .map_err(|error| tera::Error::message(core_message(function.name(), error)))
 }
 
 /// Map entries (a user map's, or the keyword arguments), as a deserializer

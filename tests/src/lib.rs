@@ -1,5 +1,5 @@
-//! Shared harness for the cross-engine tests: the three engines registered
-//! with one signer, one way to render a case through each, the corpus and
+//! Shared harness for the cross-engine tests: every engine registered with
+//! one signer or one set of Beacons, one way to render a case through each, the corpus and
 //! generated identities, an independent oracle for what the page should
 //! hand to Beacon, HTML pages of rendered calls, and the external
 //! JavaScript engines (headless Chromium, Node) that run them.
@@ -20,7 +20,7 @@ pub mod oracle;
 pub mod page;
 mod readme;
 
-use helpscout_beacon::Signer;
+use helpscout_beacon::{Beacons, Signer};
 use serde_json::{Map, Value};
 
 /// How the template hands the user to `beacon_identify`.
@@ -37,15 +37,24 @@ pub enum Form {
 
 /// The engines this workspace supports: the current majors, then the older
 /// ones still common in framework integrations.
-pub const ENGINES: [&str; 5] = ["tera", "minijinja", "handlebars", "tera1", "minijinja2"];
+pub const ENGINES: [&str; 6] = [
+    "tera",
+    "minijinja",
+    "handlebars",
+    "tera1",
+    "minijinja2",
+    "handlebars5",
+];
 
-/// One engine of each kind, `beacon_identify` registered with one signer.
+/// One engine of each kind, every function registered for one set of
+/// Beacons.
 pub struct Engines {
     tera: tera::Tera,
     minijinja: minijinja::Environment<'static>,
     handlebars: handlebars::Handlebars<'static>,
     tera1: tera1::Tera,
     minijinja2: minijinja2::Environment<'static>,
+    handlebars5: handlebars5::Handlebars<'static>,
     added: std::collections::HashSet<String>,
 }
 
@@ -53,25 +62,36 @@ pub struct Engines {
 const ARGUMENT_FIELDS: [&str; 5] = ["name", "company", "jobTitle", "avatar", "attributes"];
 
 impl Engines {
-    /// The three engines with `beacon_identify` registered for `signer`.
+    /// Every engine with the functions registered for `signer` alone.
     pub fn new(signer: &Signer) -> Self {
+        Engines::with_beacons(signer.clone())
+    }
+
+    /// Every engine with the functions registered for `beacons`, each
+    /// through its crate's one `register`.
+    pub fn with_beacons(beacons: impl Into<Beacons>) -> Self {
+        let beacons = beacons.into();
         let mut tera = tera::Tera::default();
-        helpscout_beacon_tera::register(&mut tera, signer.clone());
+        helpscout_beacon_tera::register(&mut tera, beacons.clone());
         let mut minijinja = minijinja::Environment::new();
-        helpscout_beacon_minijinja::register(&mut minijinja, signer.clone());
+        helpscout_beacon_minijinja::register(&mut minijinja, beacons.clone());
         let mut handlebars = handlebars::Handlebars::new();
         handlebars.set_strict_mode(false);
-        helpscout_beacon_handlebars::register(&mut handlebars, signer.clone());
+        helpscout_beacon_handlebars::register(&mut handlebars, beacons.clone());
         let mut tera1 = tera1::Tera::default();
-        helpscout_beacon_tera::tera1::register(&mut tera1, signer.clone());
+        helpscout_beacon_tera::register(&mut tera1, beacons.clone());
         let mut minijinja2 = minijinja2::Environment::new();
-        helpscout_beacon_minijinja::minijinja2::register(&mut minijinja2, signer.clone());
+        helpscout_beacon_minijinja::register(&mut minijinja2, beacons.clone());
+        let mut handlebars5 = handlebars5::Handlebars::new();
+        handlebars5.set_strict_mode(false);
+        helpscout_beacon_handlebars::register(&mut handlebars5, beacons);
         Engines {
             tera,
             minijinja,
             handlebars,
             tera1,
             minijinja2,
+            handlebars5,
             added: Default::default(),
         }
     }
@@ -88,7 +108,7 @@ impl Engines {
     }
 
     /// Adds hand-written templates: `jinja` to Tera and MiniJinja,
-    /// `handlebars` to Handlebars, each as `name`.
+    /// `handlebars` to Handlebars (6 and 5), each as `name`.
     pub fn add_raw(&mut self, name: &str, jinja: &str, handlebars: &str) {
         self.tera
             .add_raw_template(name, jinja)
@@ -105,6 +125,9 @@ impl Engines {
         self.minijinja2
             .add_template_owned(name.to_owned(), jinja.to_owned())
             .expect("minijinja 2 template");
+        self.handlebars5
+            .register_template_string(name, handlebars)
+            .expect("handlebars 5 template");
     }
 
     /// Renders template `name` with `context` in each engine, in the order
@@ -132,11 +155,15 @@ impl Engines {
             3 => tera1::Context::from_serialize(context)
                 .and_then(|ctx| self.tera1.render(name, &ctx))
                 .map_err(|e| with_sources(&e)),
-            _ => self
+            4 => self
                 .minijinja2
                 .get_template(name)
                 .and_then(|t| t.render(context))
                 .map_err(|e| format!("{e:#}")),
+            _ => self
+                .handlebars5
+                .render(name, context)
+                .map_err(|e| e.to_string()),
         }
     }
 }

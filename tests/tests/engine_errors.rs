@@ -227,6 +227,9 @@ macro_rules! per_engine {
         mod minijinja2 {
             $( #[test] fn $class() { super::check(4, super::$class()) } )*
         }
+        mod handlebars5 {
+            $( #[test] fn $class() { super::check(5, super::$class()) } )*
+        }
     };
 }
 

@@ -189,10 +189,33 @@ fn handlebars_skips_deep_ignored_fields() {
 }
 
 #[test]
+fn handlebars5_skips_deep_ignored_fields() {
+    check("handlebars5", |signer, user| {
+        let mut handlebars = handlebars5::Handlebars::new();
+        helpscout_beacon_handlebars::register(&mut handlebars, signer.clone());
+        handlebars
+            .register_template_string("email.html", HBS_EMAIL_TEMPLATE)
+            .unwrap();
+        handlebars
+            .register_template_string("identify.html", HBS_IDENTIFY_TEMPLATE)
+            .unwrap();
+        let context = handlebars5::Context::from(json!({ "user": user }));
+        small(|| {
+            let render = |name| {
+                handlebars
+                    .render_with_context(name, &context)
+                    .map_err(|e| e.to_string())
+            };
+            (render("email.html"), render("identify.html"))
+        })
+    });
+}
+
+#[test]
 fn tera1_skips_deep_ignored_fields() {
     check("tera1", |signer, user| {
         let mut tera = tera1::Tera::default();
-        helpscout_beacon_tera::tera1::register(&mut tera, signer.clone());
+        helpscout_beacon_tera::register(&mut tera, signer.clone());
         tera.add_raw_template("email.html", EMAIL_TEMPLATE).unwrap();
         tera.add_raw_template("identify.html", IDENTIFY_TEMPLATE)
             .unwrap();
@@ -208,7 +231,7 @@ fn tera1_skips_deep_ignored_fields() {
 fn minijinja2_skips_deep_ignored_fields() {
     check("minijinja2", |signer, user| {
         let mut env = minijinja2::Environment::new();
-        helpscout_beacon_minijinja::minijinja2::register(&mut env, signer.clone());
+        helpscout_beacon_minijinja::register(&mut env, signer.clone());
         env.add_template("email.html", EMAIL_TEMPLATE).unwrap();
         env.add_template("identify.html", IDENTIFY_TEMPLATE)
             .unwrap();

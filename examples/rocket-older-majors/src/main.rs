@@ -1,10 +1,13 @@
 //! Rocket 0.5 + `rocket_dyn_templates`: the Beacon adapters on the engine
-//! majors that Rocket's template support still ships, Tera 1 and MiniJinja 2,
-//! side by side in one app, under a nonce-based Content Security Policy.
+//! majors that Rocket's template support still ships, Tera 1, MiniJinja 2 and
+//! Handlebars 5, side by side in one app, under a nonce-based Content Security
+//! Policy.
 //!
 //! - `GET /tera` renders `templates/tera/page.html.tera` with Tera 1,
 //! - `GET /minijinja` renders `templates/minijinja/page.html.j2` with
-//!   MiniJinja 2: the same signed-in page, the same identify call;
+//!   MiniJinja 2, and `GET /handlebars` renders
+//!   `templates/handlebars/page.html.hbs` with Handlebars 5: the same
+//!   signed-in page, the same identify call;
 //! - `GET /signed-out` renders `templates/tera/signed-out.html.tera`, which
 //!   clears the identity from the browser with `beacon_logout`.
 //!
@@ -99,6 +102,16 @@ fn minijinja_page(nonce: CspNonce) -> NoncedPage {
     )
 }
 
+/// The same signed-in page, rendered by Handlebars 5.
+#[get("/handlebars")]
+fn handlebars_page(nonce: CspNonce) -> NoncedPage {
+    let user = signed_in_user();
+    nonce.page(
+        "handlebars/page",
+        context! { user: &user, csp_nonce: &nonce.0 },
+    )
+}
+
 /// Where a user lands after signing out: Beacon forgets the identity.
 #[get("/signed-out")]
 fn signed_out(nonce: CspNonce) -> NoncedPage {
@@ -122,16 +135,18 @@ async fn run() -> Result<(), String> {
     let signer = signer().map_err(|error| error.to_string())?;
     let port = port()?;
     let app = rocket::custom(config(port))
-        .mount("/", routes![tera_page, minijinja_page, signed_out])
-        // Both engines get the filter and the logout function, signing with
-        // the same key; in debug builds Rocket calls this again whenever it
-        // reloads a changed template.
+        .mount(
+            "/",
+            routes![tera_page, minijinja_page, handlebars_page, signed_out],
+        )
+        // Every engine gets every function, signing with the same key, each
+        // through its adapter's one `register` (which takes the older
+        // majors' engines as well); in debug builds Rocket calls this again
+        // whenever it reloads a changed template.
         .attach(Template::custom(move |engines| {
-            helpscout_beacon_tera::tera1::register(&mut engines.tera, signer.clone());
-            helpscout_beacon_minijinja::minijinja2::register(
-                &mut engines.minijinja,
-                signer.clone(),
-            );
+            helpscout_beacon_tera::register(&mut engines.tera, signer.clone());
+            helpscout_beacon_minijinja::register(&mut engines.minijinja, signer.clone());
+            helpscout_beacon_handlebars::register(&mut engines.handlebars, signer.clone());
         }))
         // Runs once the socket is bound, so port 0 shows the port it got.
         .attach(AdHoc::on_liftoff("address", |rocket| {

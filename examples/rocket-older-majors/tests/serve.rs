@@ -1,8 +1,8 @@
 //! The example as a user runs it: start the binary on a free port, fetch
-//! `/tera`, `/minijinja` and `/signed-out` over plain HTTP, and check the CSP
-//! nonce, the signed identify call (byte for byte the same from Tera 1 and
-//! MiniJinja 2), the logout call and what must not be on the page. The shared
-//! checks are in `example-test-support`.
+//! `/tera`, `/minijinja`, `/handlebars` and `/signed-out` over plain HTTP,
+//! and check the CSP nonce, the signed identify call (byte for byte the same
+//! from Tera 1, MiniJinja 2 and Handlebars 5), the logout call and what must
+//! not be on the page. The shared checks are in `example-test-support`.
 
 use std::collections::HashSet;
 
@@ -63,12 +63,16 @@ fn check_signed_out(reply: &Reply) -> String {
 }
 
 #[test]
-fn both_engines_serve_the_same_signed_identify_call_under_fresh_nonces() {
+fn every_engine_serves_the_same_signed_identify_call_under_fresh_nonces() {
     let mut server = Server::start(BIN, Some(SECRET));
     let mut nonces = HashSet::new();
     let mut elements = HashSet::new();
     for _ in 0..2 {
-        for (path, engine) in [("/tera", "Tera 1"), ("/minijinja", "MiniJinja 2")] {
+        for (path, engine) in [
+            ("/tera", "Tera 1"),
+            ("/minijinja", "MiniJinja 2"),
+            ("/handlebars", "Handlebars 5"),
+        ] {
             let (nonce, element) = check_signed_in(&get(&server.addr, path), SECRET, engine);
             assert!(nonces.insert(nonce), "a fresh nonce per request");
             elements.insert(element);
@@ -88,6 +92,11 @@ fn without_a_secret_it_uses_the_demo_key_and_says_so() {
     let mut server = Server::start(BIN, None);
     check_signed_in(&get(&server.addr, "/tera"), DEMO_SECRET, "Tera 1");
     check_signed_in(&get(&server.addr, "/minijinja"), DEMO_SECRET, "MiniJinja 2");
+    check_signed_in(
+        &get(&server.addr, "/handlebars"),
+        DEMO_SECRET,
+        "Handlebars 5",
+    );
     check_signed_out(&get(&server.addr, "/signed-out"));
     check_demo_key_warning(&server.stop());
 }
