@@ -1,8 +1,9 @@
-//! Shared harness for the cross-engine tests: the three engines registered
-//! with one signer, one way to render a case through each, the corpus and
-//! generated identities, an independent oracle for what the page should
-//! hand to Beacon, HTML pages of rendered calls, and the external
-//! JavaScript engines (headless Chromium, Node) that run them.
+//! Shared harness for the cross-engine tests: the five engines (Tera 2 and
+//! 1, MiniJinja 3 and 2, Handlebars 6) registered with one signer, one way
+//! to render a case through each, the corpus and generated identities, the
+//! test model's independent expectation of what the page should hand to
+//! Beacon, HTML pages of rendered calls, and the external JavaScript engines
+//! (headless Chromium, Node) that run them.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -27,9 +28,49 @@ pub enum Form {
     EmailWithArguments,
 }
 
+/// A template engine this workspace supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Engine {
+    /// Tera 2.
+    Tera,
+    /// MiniJinja 3.
+    MiniJinja,
+    /// Handlebars 6.
+    Handlebars,
+    /// Tera 1.
+    Tera1,
+    /// MiniJinja 2.
+    MiniJinja2,
+}
+
+impl Engine {
+    /// The engine's short name, as the tests report it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Tera => "tera",
+            Engine::MiniJinja => "minijinja",
+            Engine::Handlebars => "handlebars",
+            Engine::Tera1 => "tera1",
+            Engine::MiniJinja2 => "minijinja2",
+        }
+    }
+}
+
+impl std::fmt::Display for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// The engines this workspace supports: the current majors, then the older
 /// ones still common in framework integrations.
-pub const ENGINES: [&str; 5] = ["tera", "minijinja", "handlebars", "tera1", "minijinja2"];
+pub const ENGINES: [Engine; 5] = [
+    Engine::Tera,
+    Engine::MiniJinja,
+    Engine::Handlebars,
+    Engine::Tera1,
+    Engine::MiniJinja2,
+];
 
 /// One engine of each kind, `beacon_identify` registered with one signer.
 pub struct Engines {
@@ -45,7 +86,7 @@ pub struct Engines {
 const ARGUMENT_FIELDS: [&str; 5] = ["name", "company", "jobTitle", "avatar", "attributes"];
 
 impl Engines {
-    /// The three engines with `beacon_identify` registered for `signer`.
+    /// The five engines with `beacon_identify` registered for `signer`.
     pub fn new(signer: &Signer) -> Self {
         let mut tera = tera::Tera::default();
         helpscout_beacon_tera::register(&mut tera, signer.clone());
@@ -102,29 +143,34 @@ impl Engines {
     /// Renders template `name` with `context` in each engine, in the order
     /// of [`ENGINES`]; an error as its message.
     pub fn render(&self, name: &str, context: &Value) -> [Result<String, String>; ENGINES.len()] {
-        std::array::from_fn(|engine| self.render_one(engine, name, context))
+        ENGINES.map(|engine| self.render_one(engine, name, context))
     }
 
-    /// Renders template `name` with `context` in engine number `engine` of
-    /// [`ENGINES`]; an error as its message.
-    pub fn render_one(&self, engine: usize, name: &str, context: &Value) -> Result<String, String> {
+    /// Renders template `name` with `context` in `engine`; an error as its
+    /// message.
+    pub fn render_one(
+        &self,
+        engine: Engine,
+        name: &str,
+        context: &Value,
+    ) -> Result<String, String> {
         match engine {
-            0 => tera::Context::from_serialize(context)
+            Engine::Tera => tera::Context::from_serialize(context)
                 .and_then(|ctx| self.tera.render(name, &ctx))
                 .map_err(|e| e.to_string()),
-            1 => self
+            Engine::MiniJinja => self
                 .minijinja
                 .get_template(name)
                 .and_then(|t| t.render(minijinja::value::Serde(context)))
                 .map_err(|e| format!("{e:#}")),
-            2 => self
+            Engine::Handlebars => self
                 .handlebars
                 .render(name, context)
                 .map_err(|e| e.to_string()),
-            3 => tera1::Context::from_serialize(context)
+            Engine::Tera1 => tera1::Context::from_serialize(context)
                 .and_then(|ctx| self.tera1.render(name, &ctx))
                 .map_err(|e| with_sources(&e)),
-            _ => self
+            Engine::MiniJinja2 => self
                 .minijinja2
                 .get_template(name)
                 .and_then(|t| t.render(context))
