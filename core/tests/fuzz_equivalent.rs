@@ -13,53 +13,24 @@
 use std::path::{Path, PathBuf};
 
 use helpscout_beacon_test_model::harness;
-use helpscout_beacon_test_model::hostile::SNIPPETS;
+use helpscout_beacon_test_model::model::ARGUMENT_KEYS as KEYS;
 use helpscout_beacon_test_model::rules::MAX_SAFE;
+use helpscout_beacon_test_model::strategies::{config, hostile_piece};
 use helpscout_beacon_test_model::{Json, Model};
 use proptest::prelude::*;
-use proptest::test_runner::Config as ProptestConfig;
-
-/// `cases` per property, and no regression files written next to the tests.
-fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        failure_persistence: None,
-        ..ProptestConfig::with_cases(cases)
-    }
-}
 
 // ---------------------------------------------------------------- strategies
-
-/// A snippet, a C0 control or any character.
-fn piece() -> impl Strategy<Value = String> {
-    (0usize..4, 0..SNIPPETS.len(), 0u8..0x20, any::<char>()).prop_map(
-        |(kind, snippet, control, c)| match kind {
-            0 | 1 => SNIPPETS[snippet].to_owned(),
-            2 => char::from(control).to_string(),
-            _ => c.to_string(),
-        },
-    )
-}
 
 /// Short text, or long text (past Beacon's 80-character limit).
 fn text() -> BoxedStrategy<String> {
     prop_oneof![
-        3 => prop::collection::vec(piece(), 0..8).prop_map(|p| p.concat()),
-        1 => prop::collection::vec(piece(), 50..110).prop_map(|p| p.concat()),
+        3 => prop::collection::vec(hostile_piece(), 0..8).prop_map(|p| p.concat()),
+        1 => prop::collection::vec(hostile_piece(), 50..110).prop_map(|p| p.concat()),
         1 => "[a-z]{0,6}@[a-z]{1,6}\\.example",
     ]
     .boxed()
 }
 
-const KEYS: &[&str] = &[
-    "email",
-    "name",
-    "company",
-    "jobTitle",
-    "job_title",
-    "avatar",
-    "attributes",
-    "nonce",
-];
 const OTHER_KEYS: &[&str] = &[
     "signature",
     "password_hash",

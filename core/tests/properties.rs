@@ -11,38 +11,19 @@
 use helpscout_beacon::template;
 use helpscout_beacon::{AttributeValue, Error, Field, Identity, LimitPolicy, Signer};
 use helpscout_beacon_test_model::escape::{PREFIX, SUFFIX, assert_script_safe};
-use helpscout_beacon_test_model::hostile::SNIPPETS;
+use helpscout_beacon_test_model::model::USER_KEYS as KNOWN_KEYS;
 use helpscout_beacon_test_model::rules::{
     AVATAR_LIMIT, COMPANY_LIMIT, JOB_TITLE_LIMIT, MAX_SAFE, NAME_LIMIT, RESERVED, avatar_kept,
     signature, truncate as truncated, utf16_len,
 };
+use helpscout_beacon_test_model::strategies::{config, hostile_piece};
 use proptest::prelude::*;
-use proptest::test_runner::Config as ProptestConfig;
 use serde_json::{Map, Value, json};
 use unicode_segmentation::UnicodeSegmentation;
 
 const SECRET: &str = "secret_key_from_beacon_config";
-/// `cases` per property, and no regression files written next to the tests.
-fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        failure_persistence: None,
-        ..ProptestConfig::with_cases(cases)
-    }
-}
 
 // ---------------------------------------------------------------- strategies
-
-/// A hostile snippet, a C0 control, or any character. (Picked by number
-/// rather than with `prop_oneof!`, which is several times slower to generate.)
-fn hostile_piece() -> impl Strategy<Value = String> {
-    (0usize..6, 0..SNIPPETS.len(), 0u8..0x20, any::<char>()).prop_map(
-        |(kind, snippet, control, c)| match kind {
-            0..=2 => SNIPPETS[snippet].to_owned(),
-            3 => char::from(control).to_string(),
-            _ => c.to_string(),
-        },
-    )
-}
 
 fn hostile_string(max_pieces: usize) -> impl Strategy<Value = String> {
     prop::collection::vec(hostile_piece(), 0..max_pieces).prop_map(|pieces| pieces.concat())
@@ -597,16 +578,6 @@ const EXTRA_KEYS: &[&str] = &[
     "id",
     "__proto__",
     "",
-];
-/// The keys `Identity` reads.
-const KNOWN_KEYS: &[&str] = &[
-    "email",
-    "name",
-    "company",
-    "jobTitle",
-    "job_title",
-    "avatar",
-    "attributes",
 ];
 const MARKER: &str = "pw-hash-7Qz9";
 

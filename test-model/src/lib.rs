@@ -28,6 +28,8 @@ pub mod hostile;
 pub mod json;
 pub mod model;
 pub mod rules;
+#[cfg(feature = "strategies")]
+pub mod strategies;
 
 pub use json::Json;
 pub use model::{ArgsModel, Model};

@@ -8,6 +8,21 @@ use crate::escape::call_text;
 use crate::json::{Json, reparse};
 use crate::rules::{self, ATTRIBUTES_LIMIT, js_exact};
 
+/// The keys `beacon_identify`'s arguments take: the user map's
+/// ([`USER_KEYS`]), then `nonce`.
+pub const ARGUMENT_KEYS: &[&str] = &[
+    "email",
+    "name",
+    "company",
+    "jobTitle",
+    "job_title",
+    "avatar",
+    "attributes",
+    "nonce",
+];
+/// The keys a user map is read by; any other is ignored.
+pub const USER_KEYS: &[&str] = ARGUMENT_KEYS.split_at(7).0;
+
 /// An identity as the README's "Error policy" describes it, field by field.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Model {
