@@ -1,7 +1,7 @@
 //! The stable, CI-sized equivalent of the fuzz targets in `fuzz/`.
 //!
-//! It runs exactly the fuzz targets' checks (`fuzz/src/lib.rs`, included
-//! below) on proptest's inputs: arbitrary bytes, JSON-shaped documents
+//! It runs exactly the fuzz targets' checks (the harness of
+//! `helpscout-beacon-test-model`) on proptest's inputs: arbitrary bytes, JSON-shaped documents
 //! (nested maps, lists, numbers, strings, booleans and nulls, duplicate keys
 //! included, keys biased to Beacon's fields), template arguments after a
 //! user, and identities built field by field. It also replays every file
@@ -10,98 +10,27 @@
 //!
 //! The coverage-guided run itself needs nightly: see `fuzz/README.md`.
 
-#[path = "../../fuzz/src/lib.rs"]
-mod harness;
-
 use std::path::{Path, PathBuf};
 
-use harness::{Json, Model};
-use helpscout_beacon::AttributeValue;
+use helpscout_beacon_test_model::harness;
+use helpscout_beacon_test_model::model::ARGUMENT_KEYS as KEYS;
+use helpscout_beacon_test_model::rules::MAX_SAFE;
+use helpscout_beacon_test_model::strategies::{config, hostile_piece};
+use helpscout_beacon_test_model::{Json, Model};
 use proptest::prelude::*;
-use proptest::test_runner::Config as ProptestConfig;
-
-/// `cases` per property, and no regression files written next to the tests.
-fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        failure_persistence: None,
-        ..ProptestConfig::with_cases(cases)
-    }
-}
 
 // ---------------------------------------------------------------- strategies
-
-const SNIPPETS: &[&str] = &[
-    "<",
-    ">",
-    "&",
-    "'",
-    "\"",
-    "\\",
-    "\u{2028}",
-    "\u{2029}",
-    "\0",
-    "\n",
-    "\u{1f}",
-    "\u{7f}",
-    "</script>",
-    "</SCRIPT ",
-    "<!--",
-    "<script",
-    "jane@example.com",
-    "https://",
-    "http://example.com/a.png",
-    "😀",
-    "e\u{301}",
-    "\u{feff}",
-    // Escaped since the output went ASCII only.
-    "`",
-    "$",
-    "${",
-    " ",
-    "/",
-    "=",
-    "\" onload=x//",
-    "é",
-    "\u{ffff}",
-    // Grapheme clusters of several characters, for the cut.
-    "👩\u{200d}👩\u{200d}👧",
-    "🇫🇷",
-    "\u{1f44d}\u{1f3fd}",
-    "\r\n",
-    "\u{1100}\u{1161}\u{11a8}",
-];
-
-/// A snippet, a C0 control or any character.
-fn piece() -> impl Strategy<Value = String> {
-    (0usize..4, 0..SNIPPETS.len(), 0u8..0x20, any::<char>()).prop_map(
-        |(kind, snippet, control, c)| match kind {
-            0 | 1 => SNIPPETS[snippet].to_owned(),
-            2 => char::from(control).to_string(),
-            _ => c.to_string(),
-        },
-    )
-}
 
 /// Short text, or long text (past Beacon's 80-character limit).
 fn text() -> BoxedStrategy<String> {
     prop_oneof![
-        3 => prop::collection::vec(piece(), 0..8).prop_map(|p| p.concat()),
-        1 => prop::collection::vec(piece(), 50..110).prop_map(|p| p.concat()),
+        3 => prop::collection::vec(hostile_piece(), 0..8).prop_map(|p| p.concat()),
+        1 => prop::collection::vec(hostile_piece(), 50..110).prop_map(|p| p.concat()),
         1 => "[a-z]{0,6}@[a-z]{1,6}\\.example",
     ]
     .boxed()
 }
 
-const KEYS: &[&str] = &[
-    "email",
-    "name",
-    "company",
-    "jobTitle",
-    "job_title",
-    "avatar",
-    "attributes",
-    "nonce",
-];
 const OTHER_KEYS: &[&str] = &[
     "signature",
     "password_hash",
@@ -127,14 +56,13 @@ fn key() -> BoxedStrategy<String> {
     .boxed()
 }
 
-/// `Number.MAX_SAFE_INTEGER`, 2^53 - 1.
-const MAX_SAFE: i64 = 9_007_199_254_740_991;
+const MAX_SAFE_I64: i64 = MAX_SAFE as i64;
 
 /// An integer within JavaScript's exact range, or just past it.
 fn edge_integer() -> impl Strategy<Value = i64> {
     prop_oneof![
-        3 => -MAX_SAFE..=MAX_SAFE,
-        1 => prop::sample::select(vec![-MAX_SAFE - 1, -MAX_SAFE, MAX_SAFE, MAX_SAFE + 1]),
+        3 => -MAX_SAFE_I64..=MAX_SAFE_I64,
+        1 => prop::sample::select(vec![-MAX_SAFE_I64 - 1, -MAX_SAFE_I64, MAX_SAFE_I64, MAX_SAFE_I64 + 1]),
     ]
 }
 
@@ -249,14 +177,14 @@ fn document() -> BoxedStrategy<Json> {
     .boxed()
 }
 
-fn attribute_value() -> impl Strategy<Value = Option<AttributeValue>> {
+fn attribute_value() -> impl Strategy<Value = Option<Json>> {
     prop_oneof![
-        3 => text().prop_map(|s| Some(AttributeValue::String(s))),
-        2 => edge_integer().prop_map(|n| Some(AttributeValue::from(n))),
-        1 => any::<i64>().prop_map(|n| Some(AttributeValue::from(n))),
-        1 => any::<u64>().prop_map(|n| Some(AttributeValue::from(n))),
-        1 => any::<f64>().prop_map(AttributeValue::from_f64),
-        1 => any::<bool>().prop_map(|b| Some(AttributeValue::Bool(b))),
+        3 => text().prop_map(|s| Some(Json::String(s))),
+        2 => edge_integer().prop_map(|n| Some(Json::Number(n.into()))),
+        1 => any::<i64>().prop_map(|n| Some(Json::Number(n.into()))),
+        1 => any::<u64>().prop_map(|n| Some(Json::Number(n.into()))),
+        1 => any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map(Json::Number)),
+        1 => any::<bool>().prop_map(|b| Some(Json::Bool(b))),
     ]
 }
 

@@ -1,145 +1,29 @@
 //! Properties of the identify call over arbitrary Unicode.
 //!
-//! Every expectation is computed here, independently of the crate: the
-//! truncation from the rule (lengths in UTF-16 code units with
-//! `encode_utf16`, cut at the last extended grapheme cluster boundary that
-//! fits, clusters from `unicode-segmentation`), the key order by sorting the
-//! input, the signature with the `hmac`/`sha2`/`hex` crates, and the
+//! Every expectation is computed independently of the crate, with the
+//! test model (`helpscout-beacon-test-model`): the truncation from the rule
+//! (lengths in UTF-16 code units, cut at the last extended grapheme cluster
+//! boundary that fits), the avatar rule, the signature through `hmac`'s
+//! `SimpleHmac`; here, the key order by sorting the input, and the
 //! object's entries by a small scanner over the emitted text (serde_json has
 //! no `preserve_order` here, so a parsed `Map` cannot tell the order).
 
 use helpscout_beacon::template;
 use helpscout_beacon::{AttributeValue, Error, Field, Identity, LimitPolicy, Signer};
-use hmac::{Hmac, KeyInit, Mac};
+use helpscout_beacon_test_model::escape::{PREFIX, SUFFIX, assert_script_safe};
+use helpscout_beacon_test_model::model::USER_KEYS as KNOWN_KEYS;
+use helpscout_beacon_test_model::rules::{
+    AVATAR_LIMIT, COMPANY_LIMIT, JOB_TITLE_LIMIT, MAX_SAFE, NAME_LIMIT, RESERVED, avatar_kept,
+    signature, truncate as truncated, utf16_len,
+};
+use helpscout_beacon_test_model::strategies::{config, hostile_piece};
 use proptest::prelude::*;
-use proptest::test_runner::Config as ProptestConfig;
 use serde_json::{Map, Value, json};
-use sha2::Sha256;
 use unicode_segmentation::UnicodeSegmentation;
 
 const SECRET: &str = "secret_key_from_beacon_config";
-const PREFIX: &str = "window.Beacon('identify', ";
-const SUFFIX: &str = ");";
-/// Beacon's limits, written out here rather than read from the crate.
-const NAME_LIMIT: usize = 80;
-const COMPANY_LIMIT: usize = 60;
-const JOB_TITLE_LIMIT: usize = 60;
-const AVATAR_LIMIT: usize = 200;
-/// `Number.MAX_SAFE_INTEGER`: 2^53 - 1.
-const MAX_SAFE: u64 = 9_007_199_254_740_991;
-/// Every character the JSON object may not hold raw: what could end the
-/// script element or open a comment, break the single-quoted source, start a
-/// template-literal substitution, or end or start an HTML attribute.
-const NEVER_RAW: [char; 10] = ['<', '>', '&', '\'', '`', '$', ' ', '/', '=', '\u{7f}'];
-const RESERVED: [&str; 6] = [
-    "name",
-    "email",
-    "company",
-    "jobTitle",
-    "avatar",
-    "signature",
-];
-
-/// `cases` per property, and no regression files written next to the tests.
-fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        failure_persistence: None,
-        ..ProptestConfig::with_cases(cases)
-    }
-}
-
-fn hmac_hex(key: &[u8], message: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
-    mac.update(message.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
-
-/// A string's length as JavaScript's `String.length` counts it.
-fn utf16_len(s: &str) -> usize {
-    s.encode_utf16().count()
-}
-
-/// The default policy's rule: within `limit` UTF-16 code units the value
-/// is kept; past it, it is cut after the last whole extended grapheme
-/// cluster that still fits.
-fn truncated(value: &str, limit: usize) -> String {
-    if utf16_len(value) <= limit {
-        return value.to_owned();
-    }
-    let mut out = String::new();
-    for cluster in value.graphemes(true) {
-        if utf16_len(&out) + utf16_len(cluster) > limit {
-            break;
-        }
-        out.push_str(cluster);
-    }
-    out
-}
-
-/// The JSON object of a call is ASCII, has no raw control character, and
-/// none of [`NEVER_RAW`] (the object's own syntax uses none of them, so
-/// any would be inside a string).
-fn assert_script_safe_json(json: &str) {
-    assert!(json.bytes().all(|b| b.is_ascii()), "not ASCII: {json:?}");
-    assert!(!json.bytes().any(|b| b < 0x20), "raw control in {json:?}");
-    for c in NEVER_RAW {
-        assert!(!json.contains(c), "{c:?} raw in {json}");
-    }
-}
 
 // ---------------------------------------------------------------- strategies
-
-const HOSTILE_SNIPPETS: &[&str] = &[
-    "<",
-    ">",
-    "&",
-    "'",
-    "\"",
-    "\\",
-    "\u{2028}",
-    "\u{2029}",
-    "\0",
-    "\n",
-    "\r",
-    "\t",
-    "\u{7f}",
-    "\u{85}",
-    "\u{feff}",
-    "\u{200f}",
-    "\u{202e}",
-    "</script",
-    "</SCRIPT ",
-    "<!--",
-    "-->",
-    "<script",
-    "]]>",
-    "${",
-    "`",
-    "&amp;",
-    "\\u2028",
-    "\\\"",
-    "😀",
-    "𝕏",
-    "e\u{301}",
-    "\u{2027}",
-    "\u{202a}",
-];
-
-/// A hostile snippet, a C0 control, or any character. (Picked by number
-/// rather than with `prop_oneof!`, which is several times slower to generate.)
-fn hostile_piece() -> impl Strategy<Value = String> {
-    (
-        0usize..6,
-        0..HOSTILE_SNIPPETS.len(),
-        0u8..0x20,
-        any::<char>(),
-    )
-        .prop_map(|(kind, snippet, control, c)| match kind {
-            0..=2 => HOSTILE_SNIPPETS[snippet].to_owned(),
-            3 => char::from(control).to_string(),
-            _ => c.to_string(),
-        })
-}
 
 fn hostile_string(max_pieces: usize) -> impl Strategy<Value = String> {
     prop::collection::vec(hostile_piece(), 0..max_pieces).prop_map(|pieces| pieces.concat())
@@ -474,7 +358,7 @@ proptest! {
         let text = call.to_string();
         let json = json_part(&text);
         prop_assert_eq!(json, call.json());
-        assert_script_safe_json(json);
+        assert_script_safe(json);
         prop_assert!(text.is_ascii(), "not ASCII: {:?}", text);
         prop_assert!(!text.chars().any(|c| c < '\u{20}'), "raw control in {:?}", text);
         let lower = text.to_ascii_lowercase();
@@ -490,7 +374,7 @@ proptest! {
     #[test]
     fn b_object_reads_back_as_the_input_in_order(input in input()) {
         let call = Signer::new(SECRET).unwrap().identify(&input.identity()).unwrap();
-        let signature = hmac_hex(SECRET.as_bytes(), &input.email);
+        let signature = signature(SECRET.as_bytes(), &input.email);
         let expected = expected_entries(&input, &signature);
 
         // In order, through our own scanner.
@@ -541,7 +425,7 @@ proptest! {
         prop_assert_eq!(Signer::new(&secret).err(), padded.then_some(Error::PaddedSecret));
         let signer = Signer::new_exact(&secret).unwrap();
         let call = signer.identify(&Identity::new(email.clone())).unwrap();
-        let expected = hmac_hex(&secret, &email);
+        let expected = signature(&secret, &email);
         let entries = entries(call.json());
         prop_assert_eq!(entries.len(), 2);
         prop_assert_eq!(&entries[0], &("email".to_owned(), Scalar::Str(email.clone())));
@@ -657,7 +541,7 @@ proptest! {
         } else {
             let call = result.unwrap();
             // Nothing truncated: the expected entries of the untouched input.
-            let signature = hmac_hex(SECRET.as_bytes(), &input.email);
+            let signature = signature(SECRET.as_bytes(), &input.email);
             let actual = entries(call.json());
             let mut expected = Vec::new();
             for (key, value) in [("name", &input.name), ("email", &Some(input.email.clone())),
@@ -694,16 +578,6 @@ const EXTRA_KEYS: &[&str] = &[
     "id",
     "__proto__",
     "",
-];
-/// The keys `Identity` reads.
-const KNOWN_KEYS: &[&str] = &[
-    "email",
-    "name",
-    "company",
-    "jobTitle",
-    "job_title",
-    "avatar",
-    "attributes",
 ];
 const MARKER: &str = "pw-hash-7Qz9";
 
@@ -884,18 +758,6 @@ fn unicode_input() -> impl Strategy<Value = Input> {
         )
 }
 
-/// What an accepted avatar must at least be: an http(s) URL with something
-/// after the scheme, within Beacon's limit, without whitespace or controls.
-fn plausible_avatar(avatar: &str) -> bool {
-    let lower = avatar.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"));
-    rest.is_some_and(|rest| !rest.is_empty())
-        && utf16_len(avatar) <= AVATAR_LIMIT
-        && !avatar.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
 /// A valid CSP nonce.
 const NONCE: &str = "r4nd0m+/Nonce-_==";
 
@@ -903,7 +765,7 @@ proptest! {
     #![proptest_config(config(2000))]
 
     /// (f) Whatever Unicode is in any field, the call is ASCII, no
-    /// character of [`NEVER_RAW`] is in its object, and serde_json reads
+    /// character of [`NEVER_RAW`](helpscout_beacon_test_model::escape::NEVER_RAW) is in its object, and serde_json reads
     /// the object back as exactly the input (after the truncation rule; an
     /// invalid avatar left out); `template::render` with a nonce gives the
     /// same call in its script element, ASCII too.
@@ -915,7 +777,7 @@ proptest! {
         let text = call.as_str();
         prop_assert!(text.bytes().all(|b| b < 0x80), "not ASCII: {:?}", text);
         prop_assert_eq!(json_part(text), call.json());
-        assert_script_safe_json(call.json());
+        assert_script_safe(call.json());
         // Outside the object, only the fixed text: one space, two quotes.
         prop_assert_eq!(text.matches(' ').count(), 1);
         prop_assert_eq!(text.matches('\'').count(), 2);
@@ -935,10 +797,11 @@ proptest! {
         match (&input.avatar, string("avatar")) {
             (Some(given), Some(shown)) => {
                 prop_assert_eq!(&shown, given);
-                prop_assert!(plausible_avatar(given), "avatar {:?} accepted", given);
+                prop_assert!(avatar_kept(given), "avatar {:?} accepted", given);
             }
             (Some(given), None) => {
                 // Left out by default: what Strict refuses.
+                prop_assert!(!avatar_kept(given), "avatar {:?} left out", given);
                 let strict = signer.clone().with_policy(LimitPolicy::Strict);
                 let error = strict.identify(&identity).unwrap_err();
                 let length = utf16_len(given);
@@ -961,7 +824,7 @@ proptest! {
         let avatar_shown = usize::from(map.contains_key("avatar"));
         let fields = [&input.name, &input.company, &input.job_title].into_iter().flatten().count();
         prop_assert_eq!(map.len(), 2 + fields + avatar_shown + input.attributes.len());
-        let signature = hmac_hex(SECRET.as_bytes(), &input.email);
+        let signature = signature(SECRET.as_bytes(), &input.email);
         prop_assert_eq!(map.get("signature").and_then(Value::as_str), Some(signature.as_str()));
 
         // The same user through the template function, with a nonce.

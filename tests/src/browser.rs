@@ -4,10 +4,12 @@
 //! it under `CI=true`, so CI can never pass without having run the check.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use wait_timeout::ChildExt;
 
 /// Whether this run is CI's (`CI=true`), where a missing tool is a failure.
 pub fn in_ci() -> bool {
@@ -32,17 +34,9 @@ pub fn require_tool(name: &str, fallbacks: &[&str], install: &str) -> Option<Pat
 /// The program `name` on `PATH`, or else the first executable of
 /// `fallbacks`.
 pub fn find_tool(name: &str, fallbacks: &[&str]) -> Option<PathBuf> {
-    let on_path = std::env::var_os("PATH")
-        .map(|path| {
-            std::env::split_paths(&path)
-                .map(|dir| dir.join(name))
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-    on_path
-        .into_iter()
-        .chain(fallbacks.iter().map(PathBuf::from))
-        .find(|candidate| is_executable(candidate))
+    which::which(name)
+        .ok()
+        .or_else(|| fallbacks.iter().find_map(|path| which::which(path).ok()))
 }
 
 /// Under `CI=true` panics with `message`; otherwise prints `SKIPPED:
@@ -54,12 +48,6 @@ pub fn skip_or_fail(message: &str) {
     }
     let banner = format!("\n**********\nSKIPPED: {message}\n**********\n");
     let _ = std::io::Write::write_all(&mut std::io::stderr(), banner.as_bytes());
-}
-
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    path.metadata()
-        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 /// Debian's Chromium, or `None` (and a loud SKIPPED line) when it is not
@@ -96,17 +84,10 @@ pub fn run_with_timeout(command: &mut Command, timeout: Duration) -> Output {
     };
     let stdout = drain(Box::new(child.stdout.take().expect("piped stdout")));
     let stderr = drain(Box::new(child.stderr.take().expect("piped stderr")));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for child") {
-            break status;
-        }
-        if start.elapsed() > timeout {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{command:?} did not finish within {timeout:?}; killed");
-        }
-        thread::sleep(Duration::from_millis(20));
+    let Some(status) = child.wait_timeout(timeout).expect("wait for child") else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("{command:?} did not finish within {timeout:?}; killed");
     };
     let collect = |handle: thread::JoinHandle<std::io::Result<Vec<u8>>>| {
         handle

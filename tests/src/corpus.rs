@@ -1,141 +1,10 @@
-//! The hostile corpus: strings that have broken script blocks, JavaScript
-//! strings and JSON encoders somewhere, and user maps built from them.
+//! User maps built from the hostile corpus (the test model's
+//! [`FRAGMENTS`] and [`hostile_strings`]), and identities at Beacon's limits.
 
 use serde_json::{Value, json};
 
-/// Fragments, each a known way to break out of a script element, a JS
-/// string or a naive JSON encoder, or a character that encoders mishandle.
-pub const FRAGMENTS: &[&str] = &[
-    // HTML script-data states
-    "</script>",
-    "</script",
-    "</SCRIPT >",
-    "</ScRiPt/x>",
-    "</script\t",
-    "</script\n",
-    "<!--",
-    "-->",
-    "<!--<script>",
-    "<script>",
-    "<script src=//evil.example>",
-    "<\\/script>",
-    "]]>",
-    "<![CDATA[",
-    "<svg onload=alert(1)>",
-    "<img src=x onerror=alert(1)>",
-    "</style></title></textarea>",
-    "<!DOCTYPE html>",
-    "<?xml ?>",
-    "</script/>",
-    "</script\u{c}>",
-    "<\0/script>",
-    "</scr\0ipt>",
-    "<\u{2028}/script>",
-    "<!-- </script> -->",
-    "<script><!--",
-    "<!--->",
-    "--!>",
-    "<!-- <script> </script> -->",
-    // JavaScript strings and templates
-    "'",
-    "\"",
-    "`",
-    "${alert(1)}",
-    "\\",
-    "\\'",
-    "\\\"",
-    "\\u2028",
-    "\\x3c/script>",
-    "'); alert(1); ('",
-    "\"}); alert(1); ({\"",
-    "'}); alert(1); //",
-    "*/alert(1)/*",
-    "//",
-    "javascript:alert(1)",
-    // line terminators and whitespace
-    "\n",
-    "\r",
-    "\r\n",
-    "\t",
-    "\u{0b}",
-    "\u{0c}",
-    "\u{85}",
-    "\u{2028}",
-    "\u{2029}",
-    "\u{a0}",
-    "\u{3000}",
-    // NUL and control characters
-    "\0",
-    "\u{1}",
-    "\u{8}",
-    "\u{1b}[31m",
-    "\u{1f}",
-    "\u{7f}",
-    "\u{9f}",
-    // astral, combining, bidi, byte-order marks, noncharacters
-    "😀",
-    "𝕏𝔸",
-    "👩\u{200d}👩\u{200d}👧",
-    "e\u{301}\u{301}\u{301}",
-    "\u{200f}",
-    "\u{202e}gnp.exe",
-    "\u{2066}\u{2069}",
-    "\u{200b}",
-    "\u{feff}",
-    "\u{fffd}",
-    "\u{fffe}",
-    "\u{10ffff}",
-    "\u{202a}\u{202b}\u{202c}\u{202d}",
-    "\u{61c}",
-    "\u{2067}\u{2068}",
-    "\u{fe0f}",
-    "\u{e0001}",
-    "\u{ffff}",
-    "\u{d7ff}\u{e000}",
-    "\u{1d11e}",
-    "\u{1f1fa}\u{1f1f8}",
-    "\u{300}",
-    "日本語",
-    "Ωμέγα",
-    "İı",
-    "ﬀ",
-    // HTML entities that must stay text
-    "&amp;",
-    "&lt;/script&gt;",
-    "&#x3C;",
-    "&",
-    "&&",
-];
-
-/// How a fragment is placed in a string.
-const WRAPPERS: [fn(&str) -> String; 8] = [
-    |f| f.to_owned(),
-    |f| format!("Jane {f} Doe"),
-    |f| format!("{f}{f}"),
-    |f| format!("{f}Jane"),
-    |f| format!("Jane{f}"),
-    |f| format!("\"{f}'"),
-    |f| format!("<{f}>"),
-    |f| format!("\\{f}\\"),
-];
-
-/// At least 500 distinct hostile strings, and the long ones at each limit.
-pub fn hostile_strings() -> Vec<String> {
-    let mut strings: Vec<String> = WRAPPERS
-        .iter()
-        .flat_map(|wrap| FRAGMENTS.iter().map(move |fragment| wrap(fragment)))
-        .collect();
-    for limit in [60, 80] {
-        for unit in ["a", "é", "😀", "<", "\u{2028}"] {
-            for len in [limit - 1, limit, limit + 1] {
-                strings.push(unit.repeat(len));
-            }
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    strings.retain(|s| seen.insert(s.clone()));
-    strings
-}
+pub use helpscout_beacon_test_model::hostile::{FRAGMENTS, hostile_strings};
+use helpscout_beacon_test_model::rules::{AVATAR_LIMIT, LIMITED};
 
 /// Valid avatar URLs that still carry characters the escaper must handle.
 pub const AVATARS: &[&str] = &[
@@ -183,7 +52,7 @@ const LONG_UNITS: [&str; 8] = [
 /// email and a very long attribute value.
 pub fn limit_users() -> Vec<Value> {
     let mut users = Vec::new();
-    for (field, limit) in [("name", 80), ("company", 60), ("jobTitle", 60)] {
+    for (field, limit) in LIMITED {
         for unit in LONG_UNITS {
             for len in [limit - 1, limit, limit + 1, 2 * limit] {
                 let mut user = json!({"email": format!("limit{}@example.com", users.len())});
@@ -195,7 +64,7 @@ pub fn limit_users() -> Vec<Value> {
     // Avatars of 199, 200 and 201 UTF-16 code units (the last one left out
     // under the default policy), and a relative one (left out too).
     let base = "https://example.com/";
-    for len in [199, 200, 201] {
+    for len in [AVATAR_LIMIT - 1, AVATAR_LIMIT, AVATAR_LIMIT + 1] {
         let mut avatar = base.to_owned();
         for c in "</script>😀'\"&\\\u{200f}`${}=/".chars().cycle() {
             if avatar.encode_utf16().count() + c.len_utf16() > len {

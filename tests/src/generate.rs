@@ -9,83 +9,12 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Map, Value};
 
-use crate::corpus::FRAGMENTS;
-
-/// Characters with a special meaning somewhere between HTML, JavaScript and
-/// JSON, or that encoders and browsers are known to mishandle.
-pub const HOSTILE_CHARS: &[char] = &[
-    '<',
-    '>',
-    '&',
-    '\'',
-    '"',
-    '`',
-    '\\',
-    '/',
-    '!',
-    '-',
-    '$',
-    '{',
-    '}',
-    '=',
-    '\0',
-    '\u{1}',
-    '\u{8}',
-    '\t',
-    '\n',
-    '\u{b}',
-    '\u{c}',
-    '\r',
-    '\u{1b}',
-    '\u{1f}',
-    '\u{7f}',
-    '\u{80}',
-    '\u{85}',
-    '\u{9f}',
-    '\u{a0}',
-    '\u{ad}',
-    '\u{300}',
-    '\u{301}',
-    '\u{61c}',
-    '\u{200b}',
-    '\u{200d}',
-    '\u{200e}',
-    '\u{200f}',
-    '\u{2028}',
-    '\u{2029}',
-    '\u{202a}',
-    '\u{202e}',
-    '\u{2066}',
-    '\u{2069}',
-    '\u{3000}',
-    '\u{d7ff}',
-    '\u{e000}',
-    '\u{fe0f}',
-    '\u{feff}',
-    '\u{fffd}',
-    '\u{fffe}',
-    '\u{ffff}',
-    '\u{10000}',
-    '\u{1d11e}',
-    '😀',
-    '\u{e0001}',
-    '\u{10fffd}',
-    '\u{10ffff}',
-];
+use helpscout_beacon_test_model::hostile::{CHARS as HOSTILE_CHARS, FRAGMENTS};
+use helpscout_beacon_test_model::rules::RESERVED;
 
 /// Characters allowed in a custom attribute key.
 const KEY_CHARS: &[char] = &[
     'a', 'b', 'z', 'A', 'Z', '0', '1', '2', '9', '_', '-', 'e', 'm', 'i', 'l', 'n',
-];
-
-/// The names of Beacon's fields, which custom attributes may not take.
-const RESERVED: [&str; 6] = [
-    "name",
-    "email",
-    "company",
-    "jobTitle",
-    "avatar",
-    "signature",
 ];
 
 /// One character: a hostile one, any Unicode scalar value, or a letter.

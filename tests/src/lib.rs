@@ -1,8 +1,10 @@
-//! Shared harness for the cross-engine tests: every engine registered with
-//! one signer or one set of Beacons, one way to render a case through each, the corpus and
-//! generated identities, an independent oracle for what the page should
-//! hand to Beacon, HTML pages of rendered calls, and the external
-//! JavaScript engines (headless Chromium, Node) that run them.
+//! Shared harness for the cross-engine tests: the six engines (Tera 2 and
+//! 1, MiniJinja 3 and 2, Handlebars 6 and 5), every function registered
+//! with one signer or one set of Beacons, one way to render a case through
+//! each, the corpus and generated identities, the test model's independent
+//! expectation of what the page should hand to Beacon, HTML pages of
+//! rendered calls, and the external JavaScript engines (headless Chromium,
+//! Node) that run them.
 
 // A test harness, not an API: its helpers panic to fail the calling test,
 // and their results are always used; the workspace's API lints for `# Panics`
@@ -35,15 +37,52 @@ pub enum Form {
     EmailWithArguments,
 }
 
+/// A template engine this workspace supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Engine {
+    /// Tera 2.
+    Tera,
+    /// MiniJinja 3.
+    MiniJinja,
+    /// Handlebars 6.
+    Handlebars,
+    /// Tera 1.
+    Tera1,
+    /// MiniJinja 2.
+    MiniJinja2,
+    /// Handlebars 5.
+    Handlebars5,
+}
+
+impl Engine {
+    /// The engine's short name, as the tests report it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Tera => "tera",
+            Engine::MiniJinja => "minijinja",
+            Engine::Handlebars => "handlebars",
+            Engine::Tera1 => "tera1",
+            Engine::MiniJinja2 => "minijinja2",
+            Engine::Handlebars5 => "handlebars5",
+        }
+    }
+}
+
+impl std::fmt::Display for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// The engines this workspace supports: the current majors, then the older
 /// ones still common in framework integrations.
-pub const ENGINES: [&str; 6] = [
-    "tera",
-    "minijinja",
-    "handlebars",
-    "tera1",
-    "minijinja2",
-    "handlebars5",
+pub const ENGINES: [Engine; 6] = [
+    Engine::Tera,
+    Engine::MiniJinja,
+    Engine::Handlebars,
+    Engine::Tera1,
+    Engine::MiniJinja2,
+    Engine::Handlebars5,
 ];
 
 /// One engine of each kind, every function registered for one set of
@@ -133,34 +172,39 @@ impl Engines {
     /// Renders template `name` with `context` in each engine, in the order
     /// of [`ENGINES`]; an error as its message.
     pub fn render(&self, name: &str, context: &Value) -> [Result<String, String>; ENGINES.len()] {
-        std::array::from_fn(|engine| self.render_one(engine, name, context))
+        ENGINES.map(|engine| self.render_one(engine, name, context))
     }
 
-    /// Renders template `name` with `context` in engine number `engine` of
-    /// [`ENGINES`]; an error as its message.
-    pub fn render_one(&self, engine: usize, name: &str, context: &Value) -> Result<String, String> {
+    /// Renders template `name` with `context` in `engine`; an error as its
+    /// message.
+    pub fn render_one(
+        &self,
+        engine: Engine,
+        name: &str,
+        context: &Value,
+    ) -> Result<String, String> {
         match engine {
-            0 => tera::Context::from_serialize(context)
+            Engine::Tera => tera::Context::from_serialize(context)
                 .and_then(|ctx| self.tera.render(name, &ctx))
                 .map_err(|e| e.to_string()),
-            1 => self
+            Engine::MiniJinja => self
                 .minijinja
                 .get_template(name)
                 .and_then(|t| t.render(minijinja::value::Serde(context)))
                 .map_err(|e| format!("{e:#}")),
-            2 => self
+            Engine::Handlebars => self
                 .handlebars
                 .render(name, context)
                 .map_err(|e| e.to_string()),
-            3 => tera1::Context::from_serialize(context)
+            Engine::Tera1 => tera1::Context::from_serialize(context)
                 .and_then(|ctx| self.tera1.render(name, &ctx))
                 .map_err(|e| with_sources(&e)),
-            4 => self
+            Engine::MiniJinja2 => self
                 .minijinja2
                 .get_template(name)
                 .and_then(|t| t.render(context))
                 .map_err(|e| format!("{e:#}")),
-            _ => self
+            Engine::Handlebars5 => self
                 .handlebars5
                 .render(name, context)
                 .map_err(|e| e.to_string()),

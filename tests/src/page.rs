@@ -14,7 +14,7 @@ use scraper::{Html, Selector};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::{Engines, Form, context, oracle};
+use crate::{Engine, Engines, Form, context, oracle};
 
 /// The first script: the stub `window.Beacon` and the traps.
 pub const RECORDER_JS: &str = r#"(function () {
@@ -191,7 +191,7 @@ pub fn form_for(i: usize) -> Form {
 ///
 /// # Panics
 /// When the engine refuses a user.
-pub fn corpus_page(engines: &mut Engines, engine: usize, users: &[Value], nonce: &str) -> Page {
+pub fn corpus_page(engines: &mut Engines, engine: Engine, users: &[Value], nonce: &str) -> Page {
     corpus_page_in("utf-8", engines, engine, users, nonce)
 }
 
@@ -203,7 +203,7 @@ pub fn corpus_page(engines: &mut Engines, engine: usize, users: &[Value], nonce:
 pub fn corpus_page_in(
     charset: &str,
     engines: &mut Engines,
-    engine: usize,
+    engine: Engine,
     users: &[Value],
     nonce: &str,
 ) -> Page {
@@ -433,7 +433,7 @@ pub fn check_call(call: &Call, user: &Value, secret: &str, script: usize) -> Res
 /// When the engine refuses either user.
 pub fn csp_page(
     engines: &mut Engines,
-    engine: usize,
+    engine: Engine,
     (allowed, blocked): (&Value, &Value),
     (nonce, wrong_nonce): (&str, &str),
     policy: bool,

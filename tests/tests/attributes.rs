@@ -26,7 +26,7 @@ use base64::Engine as _;
 use helpscout_beacon::Signer;
 use helpscout_beacon_tests::browser::chromium;
 use helpscout_beacon_tests::page::{RECORDER_JS, Trap};
-use helpscout_beacon_tests::{ENGINES, Engines};
+use helpscout_beacon_tests::{ENGINES, Engine, Engines};
 use scraper::{Html, Selector};
 use serde::Deserialize;
 use serde_json::json;
@@ -154,7 +154,7 @@ struct Button {
 
 /// The page of one engine and quote: the benign name's button, one per
 /// hostile name, and the logout button; and the buttons.
-fn page(engines: &Engines, engine: usize, quote: Quote) -> (String, Vec<Button>) {
+fn page(engines: &Engines, engine: Engine, quote: Quote) -> (String, Vec<Button>) {
     let prefix = format!("{quote:?}");
     let mut buttons = Vec::new();
     let mut body = String::new();
@@ -170,7 +170,7 @@ fn page(engines: &Engines, engine: usize, quote: Quote) -> (String, Vec<Button>)
                 &format!("{prefix}0"),
                 &json!({"id": id, "user": user}),
             )
-            .unwrap_or_else(|e| panic!("{}: {name:?}: {e}", ENGINES[engine]));
+            .unwrap_or_else(|e| panic!("{}: {name:?}: {e}", engine));
         body.push_str(&html);
         buttons.push(Button {
             id,
@@ -181,7 +181,7 @@ fn page(engines: &Engines, engine: usize, quote: Quote) -> (String, Vec<Button>)
     let id = "logout".to_owned();
     let html = engines
         .render_one(engine, &format!("{prefix}1"), &json!({"id": id}))
-        .unwrap_or_else(|e| panic!("{}: logout: {e}", ENGINES[engine]));
+        .unwrap_or_else(|e| panic!("{}: logout: {e}", engine));
     body.push_str(&html);
     buttons.push(Button {
         id,
@@ -345,7 +345,7 @@ fn attribute_problems(
 }
 
 /// Every engine's rendered buttons, each quote, with their pages.
-fn all_pages() -> Vec<(usize, Quote, String, Vec<Button>)> {
+fn all_pages() -> Vec<(Engine, Quote, String, Vec<Button>)> {
     let mut engines = Engines::new(&Signer::new(SECRET).unwrap());
     for quote in [Quote::Double, Quote::Single] {
         for (i, (jinja, handlebars)) in quote.templates().iter().enumerate() {
@@ -353,7 +353,7 @@ fn all_pages() -> Vec<(usize, Quote, String, Vec<Button>)> {
         }
     }
     let mut pages = Vec::new();
-    for engine in 0..ENGINES.len() {
+    for engine in ENGINES {
         for quote in [Quote::Double, Quote::Single] {
             let (html, buttons) = page(&engines, engine, quote);
             pages.push((engine, quote, html, buttons));
@@ -365,7 +365,7 @@ fn all_pages() -> Vec<(usize, Quote, String, Vec<Button>)> {
 /// Checks every button's attributes as listed by `attributes(page, id)`;
 /// returns the problems, one line per button.
 fn check_pages(
-    pages: &[(usize, Quote, String, Vec<Button>)],
+    pages: &[(Engine, Quote, String, Vec<Button>)],
     attributes: impl Fn(usize, &str) -> Vec<(String, String)>,
 ) -> Vec<String> {
     let mut failures = Vec::new();
@@ -377,7 +377,7 @@ fn check_pages(
             if !problems.is_empty() {
                 failures.push(format!(
                     "{}, {quote:?}, {:?}: {}",
-                    ENGINES[*engine],
+                    engine,
                     button.name.unwrap_or("logout"),
                     problems.join("; ")
                 ));
@@ -474,7 +474,7 @@ fn chromium_finds_no_attribute_the_user_added_and_no_event_fires_a_trap() {
     };
     let mut failures = check_pages(&pages, attributes);
     for ((engine, quote, _, buttons), report) in pages.iter().zip(&reports) {
-        let what = format!("{}, {quote:?}", ENGINES[*engine]);
+        let what = format!("{}, {quote:?}", engine);
         let ids: Vec<&str> = report.buttons.iter().map(|b| b.id.as_str()).collect();
         let expected: Vec<&str> = buttons.iter().map(|b| b.id.as_str()).collect();
         if report.phase != "late" || report.calls != 0 || ids != expected {

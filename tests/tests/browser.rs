@@ -35,13 +35,14 @@ fn every_corpus_identity_reaches_beacon_intact_in_chromium() {
     let Some(chromium) = chromium() else { return };
     let users = users();
     let mut engines = Engines::new(&Signer::new(SECRET).unwrap());
-    let pages: Vec<Page> = (0..ENGINES.len())
+    let pages: Vec<Page> = ENGINES
+        .into_iter()
         .map(|engine| corpus_page(&mut engines, engine, &users, NONCE))
         .collect();
     let htmls: Vec<String> = pages.iter().map(Page::html).collect();
     let doms = chromium.dump_doms(&htmls);
     for ((name, page), dom) in ENGINES.iter().zip(&pages).zip(&doms) {
-        let results = ran_as_emitted(dom, page, name);
+        let results = ran_as_emitted(dom, page, name.name());
         assert!(
             results.traps.is_empty() && results.violations.is_empty(),
             "{name}: traps fired: {:?} {:?}",
@@ -87,7 +88,7 @@ fn csp_runs_the_nonced_call_and_blocks_the_others_in_every_engine() {
     let (allowed, blocked) = (&users[0], &users[7]);
     let mut engines = Engines::new(&Signer::new(SECRET).unwrap());
     let mut pages = Vec::new();
-    for engine in 0..ENGINES.len() {
+    for engine in ENGINES {
         for policy in [true, false] {
             let nonces = (NONCE, WRONG_NONCE);
             let page = csp_page(&mut engines, engine, (allowed, blocked), nonces, policy);
@@ -97,7 +98,7 @@ fn csp_runs_the_nonced_call_and_blocks_the_others_in_every_engine() {
     let htmls: Vec<String> = pages.iter().map(|(_, _, page)| page.html()).collect();
     let doms = chromium.dump_doms(&htmls);
     for ((engine, policy, page), dom) in pages.iter().zip(&doms) {
-        let what = format!("{}, policy {policy}", ENGINES[*engine]);
+        let what = format!("{}, policy {policy}", engine);
         let results = ran_as_emitted(dom, page, &what);
         assert!(results.traps.is_empty(), "{what}: {:?}", results.traps);
         if *policy {

@@ -234,7 +234,7 @@ fn every_call_arrives_intact_whatever_charset_the_page_declares() {
     let mut engines = Engines::new(&Signer::new(SECRET).unwrap());
     let mut pages = Vec::new();
     for charset in CHARSETS {
-        for engine in 0..ENGINES.len() {
+        for engine in ENGINES {
             let page = corpus_page_in(charset, &mut engines, engine, &users, NONCE);
             pages.push((charset, engine, page));
         }
@@ -246,13 +246,8 @@ fn every_call_arrives_intact_whatever_charset_the_page_declares() {
         .zip(&doms)
         .filter_map(|((charset, engine, page), dom)| {
             let problems = problems(dom, page, &users);
-            (!problems.is_empty()).then(|| {
-                format!(
-                    "{charset}, {}:\n  {}",
-                    ENGINES[*engine],
-                    problems.join("\n  ")
-                )
-            })
+            (!problems.is_empty())
+                .then(|| format!("{charset}, {}:\n  {}", engine, problems.join("\n  ")))
         })
         .collect();
     assert!(

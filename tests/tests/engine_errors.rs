@@ -3,7 +3,7 @@
 //! never the secret.
 
 use helpscout_beacon::{LimitPolicy, Signer};
-use helpscout_beacon_tests::{ENGINES, Engines};
+use helpscout_beacon_tests::{ENGINES, Engine, Engines};
 use serde_json::{Value, json};
 
 const SECRET: &str = "engine-errors-Secret-9f2c";
@@ -187,18 +187,18 @@ fn unknown_argument() -> Case {
     }
 }
 
-fn check(engine: usize, case: Case) {
+fn check(engine: Engine, case: Case) {
     let signer = Signer::new(SECRET).unwrap().with_policy(case.policy);
     let mut engines = Engines::new(&signer);
     engines.add_raw("page.html", case.jinja, case.handlebars);
-    let outcome = engines.render("page.html", &case.context)[engine].clone();
+    let outcome = engines.render_one(engine, "page.html", &case.context);
     let error = match outcome {
         Ok(output) => panic!("rendered {output:?} instead of failing"),
         Err(error) => error,
     };
     // The filter's name, then the core's message word for word.
     let expected = match case.undefined {
-        Some(variable) if ENGINES[engine] == "tera1" => {
+        Some(variable) if engine == Engine::Tera1 => {
             format!("Variable `{variable}` not found in context")
         }
         _ => format!("beacon_identify: {}", case.message),
@@ -213,22 +213,22 @@ fn check(engine: usize, case: Case) {
 macro_rules! per_engine {
     ($($class:ident),* $(,)?) => {
         mod tera {
-            $( #[test] fn $class() { super::check(0, super::$class()) } )*
+            $( #[test] fn $class() { super::check(super::Engine::Tera, super::$class()) } )*
         }
         mod minijinja {
-            $( #[test] fn $class() { super::check(1, super::$class()) } )*
+            $( #[test] fn $class() { super::check(super::Engine::MiniJinja, super::$class()) } )*
         }
         mod handlebars {
-            $( #[test] fn $class() { super::check(2, super::$class()) } )*
+            $( #[test] fn $class() { super::check(super::Engine::Handlebars, super::$class()) } )*
         }
         mod tera1 {
-            $( #[test] fn $class() { super::check(3, super::$class()) } )*
+            $( #[test] fn $class() { super::check(super::Engine::Tera1, super::$class()) } )*
         }
         mod minijinja2 {
-            $( #[test] fn $class() { super::check(4, super::$class()) } )*
+            $( #[test] fn $class() { super::check(super::Engine::MiniJinja2, super::$class()) } )*
         }
         mod handlebars5 {
-            $( #[test] fn $class() { super::check(5, super::$class()) } )*
+            $( #[test] fn $class() { super::check(super::Engine::Handlebars5, super::$class()) } )*
         }
     };
 }

@@ -5,7 +5,7 @@
 
 use helpscout_beacon::template::{self, Function};
 use helpscout_beacon::{Beacon, Beacons, SESSION_DATA_LIMIT, Signer};
-use helpscout_beacon_tests::{ENGINES, Engines, oracle};
+use helpscout_beacon_tests::{ENGINES, Engine, Engines, oracle};
 use serde_json::{Value, json};
 
 const SUPPORT_KEY: &str = "support-Secret-1e5a";
@@ -76,7 +76,7 @@ fn check_calls(beacons: Beacons, calls: &[Call]) {
             }
             Err(message) => {
                 for (engine, output) in ENGINES.iter().zip(outputs) {
-                    let error = output.expect_err(engine);
+                    let error = output.expect_err(engine.name());
                     assert!(
                         error.contains(&message),
                         "{engine}: {error:?} lacks {message:?}"
@@ -258,16 +258,16 @@ fn an_undefined_user_is_a_signed_out_page() {
         json!({"nonce": NONCE}),
     )
     .unwrap();
-    for (engine, name) in ENGINES.iter().enumerate() {
+    for engine in ENGINES {
         let output = engines.render_one(engine, "signed-out.html", &json!({"nonce": NONCE}));
-        if *name == "tera1" {
+        if engine == Engine::Tera1 {
             let error = output.unwrap_err();
             assert!(
                 error.contains("Variable `current_user` not found"),
                 "{error}"
             );
         } else {
-            assert_eq!(output, Ok(expected.clone()), "{name}");
+            assert_eq!(output, Ok(expected.clone()), "{engine}");
         }
     }
 }
@@ -382,7 +382,7 @@ fn every_engine_reports_the_cores_errors_for_every_function() {
         .iter()
         .zip(engines.render("too-much.html", &json!({"data": too_much})))
     {
-        let error = output.expect_err(engine);
+        let error = output.expect_err(engine.name());
         assert!(
             error.contains(&message),
             "{engine}: {error:?} lacks {message:?}"
@@ -415,13 +415,13 @@ fn beacon_init_with_a_signer_only_registration_is_an_error() {
         "{{ user | beacon_identify }}",
         "{{beacon_identify user}}",
     );
-    for (engine, name) in ENGINES.iter().enumerate() {
+    for engine in ENGINES {
         let error = engines
             .render_one(engine, "init.html", &context())
             .unwrap_err();
         assert!(
             error.contains(&format!("beacon_init: {message}")),
-            "{name}: {error}"
+            "{engine}: {error}"
         );
         engines
             .render_one(engine, "identify.html", &context())
@@ -459,12 +459,12 @@ fn handlebars_refuses_extra_parameters_naming_the_helper() {
     for (i, (handlebars, message)) in cases.iter().enumerate() {
         let name = format!("extra{i}.html");
         engines.add_raw(&name, "", handlebars);
-        for (engine, engine_name) in ENGINES.iter().enumerate() {
-            if engine_name.starts_with("handlebars") {
+        for engine in ENGINES {
+            if engine.name().starts_with("handlebars") {
                 let error = engines.render_one(engine, &name, &context()).unwrap_err();
                 assert!(
                     error.contains(message),
-                    "{engine_name}: {error:?} lacks {message:?}"
+                    "{engine}: {error:?} lacks {message:?}"
                 );
             }
         }

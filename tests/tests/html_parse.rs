@@ -41,7 +41,7 @@ fn assert_page_parses(page: &Page, what: &str) {
 fn every_corpus_page_parses_to_exactly_the_emitted_scripts() {
     let users = users();
     let mut engines = Engines::new(&Signer::new(SECRET).unwrap());
-    for (engine, name) in ENGINES.iter().enumerate() {
+    for (engine, name) in ENGINES.map(|e| (e, e.name())) {
         let page = corpus_page(&mut engines, engine, &users, NONCE);
         assert_eq!(page.expected_scripts().len(), users.len() + 2);
         assert_page_parses(&page, name);
@@ -52,7 +52,7 @@ fn every_corpus_page_parses_to_exactly_the_emitted_scripts() {
 fn every_csp_page_parses_to_exactly_the_emitted_scripts() {
     let users = users();
     let mut engines = Engines::new(&Signer::new(SECRET).unwrap());
-    for (engine, name) in ENGINES.iter().enumerate() {
+    for (engine, name) in ENGINES.map(|e| (e, e.name())) {
         for policy in [true, false] {
             let page = csp_page(
                 &mut engines,
@@ -71,7 +71,7 @@ fn every_csp_page_parses_to_exactly_the_emitted_scripts() {
 fn generated_identities_parse_to_exactly_the_emitted_scripts() {
     let users = generate::users(7, GENERATED);
     let mut engines = Engines::new(&Signer::new(SECRET).unwrap());
-    for (engine, name) in ENGINES.iter().enumerate() {
+    for (engine, name) in ENGINES.map(|e| (e, e.name())) {
         let page = corpus_page(&mut engines, engine, &users, NONCE);
         assert_eq!(page.expected_scripts().len(), GENERATED + 2);
         assert_page_parses(&page, name);

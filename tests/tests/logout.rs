@@ -90,7 +90,7 @@ fn every_engine_reports_the_cores_logout_errors() {
         engines.add_raw(&name, jinja, handlebars);
         let outputs = engines.render(&name, &json!({"nonce": "\"><script>"}));
         for (engine, output) in ENGINES.iter().zip(outputs) {
-            let error = output.expect_err(engine);
+            let error = output.expect_err(engine.name());
             assert!(
                 error.contains(message),
                 "{engine}: {error:?} lacks {message:?}"

@@ -43,7 +43,7 @@ fn check_parity(policy: LimitPolicy, users: &[Value]) -> (usize, usize) {
                 }
                 Err(message) => {
                     for (engine, output) in ENGINES.iter().zip(&outputs) {
-                        let error = output.as_ref().expect_err(engine);
+                        let error = output.as_ref().expect_err(engine.name());
                         assert!(
                             error.contains(&message),
                             "{engine}, {form:?}: {error:?} lacks {message:?}"

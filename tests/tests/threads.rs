@@ -29,7 +29,7 @@ fn eight_threads_ten_thousand_renders_per_engine() {
     let name = engines.template_for(Form::User, &users[0]);
     let engines = Arc::new(engines);
 
-    for (engine, engine_name) in ENGINES.iter().enumerate() {
+    for (engine, engine_name) in ENGINES.map(|e| (e, e.name())) {
         let handles: Vec<_> = (0..THREADS)
             .map(|t| {
                 let engines = Arc::clone(&engines);

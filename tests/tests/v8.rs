@@ -91,7 +91,7 @@ fn every_identity_runs_in_a_fresh_v8_context_as_expected() {
             .into_iter()
             .map(|(k, v)| json!([k, v]))
             .collect();
-        for (engine, name) in ENGINES.iter().enumerate() {
+        for (engine, name) in ENGINES.map(|e| (e, e.name())) {
             let rendered = engines
                 .render_one(engine, &template, &context(user, NONCE))
                 .unwrap_or_else(|e| panic!("{name} refused identity {i} {user}: {e}"));
@@ -121,7 +121,7 @@ fn every_identity_runs_in_a_fresh_v8_context_as_expected() {
     assert_eq!(report["cases"], cases.len());
     assert_eq!(report["passed"], cases.len());
     for name in ENGINES {
-        assert_eq!(report["perEngine"][name], users.len(), "{name}");
+        assert_eq!(report["perEngine"][name.name()], users.len(), "{name}");
     }
     eprintln!(
         "V8: {} identities ({GENERATED} generated + {} corpus) x {} engines = {} cases passed \
@@ -143,7 +143,7 @@ fn an_attribute_javascript_would_drop_is_refused() {
     let mut engines = Engines::new(&Signer::new("proto-secret").unwrap());
     let user = json!({"email": "a@b.c", "attributes": {"__proto__": "x", "plan": "pro"}});
     let template = engines.template_for(Form::User, &user);
-    for (engine, name) in ENGINES.iter().enumerate() {
+    for (engine, name) in ENGINES.map(|e| (e, e.name())) {
         let error = engines
             .render_one(engine, &template, &context(&user, NONCE))
             .expect_err(name);

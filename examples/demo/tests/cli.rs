@@ -2,8 +2,7 @@
 
 use std::process::Command;
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
+use helpscout_beacon_test_model::rules::signature as hmac_hex;
 
 fn run(secret: Option<&str>) -> (String, String, bool) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_helpscout-beacon-demo"));
@@ -17,12 +16,6 @@ fn run(secret: Option<&str>) -> (String, String, bool) {
         String::from_utf8(output.stderr).unwrap(),
         output.status.success(),
     )
-}
-
-fn hmac_hex(secret: &str, email: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(email.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
 }
 
 /// The one call all four lines print (core, tera, minijinja, handlebars).

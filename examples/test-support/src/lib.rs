@@ -1,7 +1,7 @@
 //! Test support for the framework examples (`examples/*/tests/serve.rs`):
-//! start an example binary on a free port, fetch its pages with a minimal
-//! HTTP/1.1 client, and check the CSP nonce, the Beacon loader and the signed
-//! identify call against an independent HMAC-SHA256. Not published.
+//! start an example binary on a free port, fetch its pages with `ureq`, and
+//! check the CSP nonce, the Beacon loader and the signed identify call
+//! against the test model's independent HMAC-SHA256. Not published.
 
 // A test harness, not an API: its helpers panic to fail the calling test,
 // and their results are always used; the workspace's API lints for `# Panics`
@@ -12,15 +12,13 @@
     clippy::missing_errors_doc
 )]
 
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{self, BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
+pub use helpscout_beacon_test_model::rules::signature as hmac_hex;
 
 const SECRET_VAR: &str = "HELPSCOUT_BEACON_SECRET";
 /// The secret the tests set in `HELPSCOUT_BEACON_SECRET`.
@@ -126,46 +124,41 @@ impl Reply {
     }
 }
 
-/// A minimal HTTP/1.1 GET: `Connection: close`, read to the end. Checks that
-/// the body is not chunked and its length is the `Content-Length`.
+/// `GET http://{addr}{path}`, read to the end, whatever the status. Checks
+/// that the body is not chunked and its length is the `Content-Length`.
 pub fn get(addr: &str, path: &str) -> Reply {
-    let mut stream = TcpStream::connect(addr).expect("connects");
-    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).expect("a UTF-8 response");
-    let (head, body) = raw.split_once("\r\n\r\n").expect("a header block");
-    let mut lines = head.split("\r\n");
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap();
-    let headers = lines
-        .map(|line| {
-            let (name, value) = line.split_once(':').expect("name: value");
-            (name.to_ascii_lowercase(), value.trim().to_owned())
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(TIMEOUT))
+        .build()
+        .into();
+    let mut response = agent
+        .get(&format!("http://{addr}{path}"))
+        .call()
+        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            let value = value.to_str().expect("an ASCII header value");
+            (name.as_str().to_ascii_lowercase(), value.trim().to_owned())
         })
         .collect();
+    let body = response
+        .body_mut()
+        .read_to_string()
+        .expect("a UTF-8 response");
     let reply = Reply {
-        status: status.parse().unwrap(),
+        status: response.status().as_u16(),
         headers,
-        body: body.to_owned(),
+        body,
     };
     assert_eq!(reply.header("transfer-encoding"), None, "not chunked");
     assert_eq!(
         reply.header("content-length"),
-        Some(&*body.len().to_string())
+        Some(&*reply.body.len().to_string())
     );
     reply
-}
-
-/// The identify signature, computed here independently of the core:
-/// lowercase hex of HMAC-SHA256 over `email` keyed with `secret`.
-pub fn hmac_hex(secret: &str, email: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(email.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
 }
 
 /// Checks what every page has: status, headers, a fresh-looking nonce in the
