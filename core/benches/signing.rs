@@ -47,6 +47,12 @@ fn benches(c: &mut Criterion) {
     group.bench_function("identify", |b| {
         b.iter(|| signer.identify(black_box(&identity)))
     });
+    // Names outside ASCII and with several spaces take the escaping's slow
+    // path (each such character becomes a `\uXXXX`).
+    let accented = Identity::new(EMAIL).name("Zoë Saldaña de la Peña");
+    group.bench_function("identify/non_ascii_name", |b| {
+        b.iter(|| signer.identify(black_box(&accented)))
+    });
     let user = serde_json::json!({"email": EMAIL, "name": "Jane Doe"});
     let no_arguments = serde_json::json!({});
     group.bench_function("template/render", |b| {
