@@ -7,35 +7,48 @@ use hmac::{KeyInit, Mac, SimpleHmac};
 use sha2::Sha256;
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Longest `name` Beacon keeps, in UTF-16 code units.
-pub const NAME_LIMIT: usize = 80;
-/// Longest `company`, in UTF-16 code units.
-pub const COMPANY_LIMIT: usize = 60;
-/// Longest `jobTitle`, in UTF-16 code units.
-pub const JOB_TITLE_LIMIT: usize = 60;
-/// Longest `avatar` URL, in UTF-16 code units.
-pub const AVATAR_LIMIT: usize = 200;
-/// Most custom attributes in one call.
-pub const ATTRIBUTES_LIMIT: usize = 30;
-/// Longest custom attribute key, in bytes (keys are ASCII).
-pub const KEY_LIMIT: usize = 64;
-/// `Number.MAX_SAFE_INTEGER`, 2^53 - 1: integers beyond ± this are refused.
-pub const MAX_SAFE: u64 = 9_007_199_254_740_991;
-/// The fields that are cut to a limit, by their name in the call.
-pub const LIMITED: [(&str, usize); 3] = [
-    ("name", NAME_LIMIT),
-    ("company", COMPANY_LIMIT),
-    ("jobTitle", JOB_TITLE_LIMIT),
+/// Beacon's identify fields in the call's order, as Help Scout documents
+/// them: each one's name and the longest value Beacon keeps, in UTF-16 code
+/// units (0: no limit of its own; the email is never cut, the signature is
+/// always 64 characters).
+pub const FIELDS: [(&str, usize); 6] = [
+    ("name", 80),
+    ("email", 0),
+    ("company", 60),
+    ("jobTitle", 60),
+    ("avatar", 200),
+    ("signature", 0),
 ];
+/// Custom attributes: how many one call keeps, the longest key (in bytes;
+/// keys are ASCII) and the largest integer JavaScript reads exactly
+/// (`Number.MAX_SAFE_INTEGER`, 2^53 - 1; beyond ± this is refused).
+pub const ATTRIBUTE_RULES: (usize, usize, u64) = (30, 64, 9_007_199_254_740_991);
+
+/// Longest `name`, from [`FIELDS`].
+pub const NAME_LIMIT: usize = FIELDS[0].1;
+/// Longest `company`, from [`FIELDS`].
+pub const COMPANY_LIMIT: usize = FIELDS[2].1;
+/// Longest `jobTitle`, from [`FIELDS`].
+pub const JOB_TITLE_LIMIT: usize = FIELDS[3].1;
+/// Longest `avatar` URL, from [`FIELDS`].
+pub const AVATAR_LIMIT: usize = FIELDS[4].1;
+/// Most custom attributes, from [`ATTRIBUTE_RULES`].
+pub const ATTRIBUTES_LIMIT: usize = ATTRIBUTE_RULES.0;
+/// Longest custom attribute key, from [`ATTRIBUTE_RULES`].
+pub const KEY_LIMIT: usize = ATTRIBUTE_RULES.1;
+/// `Number.MAX_SAFE_INTEGER`, from [`ATTRIBUTE_RULES`].
+pub const MAX_SAFE: u64 = ATTRIBUTE_RULES.2;
+/// The fields that are cut to a limit, by their name in the call.
+pub const LIMITED: [(&str, usize); 3] = [FIELDS[0], FIELDS[2], FIELDS[3]];
 /// Beacon's own field names, which no custom attribute may take (in any
 /// case).
 pub const RESERVED: [&str; 6] = [
-    "name",
-    "email",
-    "company",
-    "jobTitle",
-    "avatar",
-    "signature",
+    FIELDS[0].0,
+    FIELDS[1].0,
+    FIELDS[2].0,
+    FIELDS[3].0,
+    FIELDS[4].0,
+    FIELDS[5].0,
 ];
 
 /// A string's length as JavaScript's `String.length` counts it: UTF-16
