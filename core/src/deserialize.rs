@@ -409,6 +409,26 @@ macro_rules! refuse_other_types {
     };
 }
 
+/// The visit methods every reader of a map or list here shares: `null`
+/// (unit or none) is `$empty`, `Some` is looked through, a string is
+/// refused through the visitor's own `refuse`.
+macro_rules! nullable {
+    ($empty:expr) => {
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($empty)
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok($empty)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Err(self.refuse("a string"))
+        }
+    };
+}
+
 /// A string field's value: `null` is absent, anything but a string is an
 /// error naming the field.
 fn next_string<'de, A: MapAccess<'de>>(
@@ -441,15 +461,7 @@ impl<'de> Deserialize<'de> for Attributes {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a map of custom attributes")
             }
-            fn visit_unit<E>(self) -> Result<Attributes, E> {
-                Ok(Attributes(BTreeMap::new()))
-            }
-            fn visit_none<E>(self) -> Result<Attributes, E> {
-                Ok(Attributes(BTreeMap::new()))
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Attributes, D::Error> {
-                Attributes::deserialize(d)
-            }
+            nullable!(Attributes(BTreeMap::new()));
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Attributes, A::Error> {
                 const EXPECTED: &str = "a map with string keys";
                 let mut attributes = BTreeMap::new();
@@ -483,9 +495,6 @@ impl<'de> Deserialize<'de> for Attributes {
                     attributes.insert(key.into_owned(), value);
                 }
                 Ok(Attributes(attributes))
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Attributes, E> {
-                Err(self.refuse("a string"))
             }
             refuse_other_types!(Attributes);
         }
@@ -845,15 +854,7 @@ impl<'de> Visitor<'de> for SessionDataSeed {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a map of session data")
     }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
+    nullable!(None);
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         const EXPECTED: &str = "a map with string keys";
         let mut data = SessionData::default();
@@ -897,9 +898,6 @@ impl<'de> Visitor<'de> for SessionDataSeed {
         }
         Ok(Some(data))
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Err(self.refuse("a string"))
-    }
     refuse_other_types!(Self::Value);
 }
 
@@ -931,15 +929,7 @@ impl<'de> Visitor<'de> for PrefillSeed {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a map of the contact form's fields")
     }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
+    nullable!(None);
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut form = Prefill::default();
         while let Some(key) = map.next_key_seed(KeySeed { keep_names: true })? {
@@ -964,9 +954,6 @@ impl<'de> Visitor<'de> for PrefillSeed {
             }
         }
         Ok(Some(form))
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Err(self.refuse("a string"))
     }
     refuse_other_types!(Self::Value);
 }
@@ -997,15 +984,7 @@ impl<'de> Visitor<'de> for FormFieldsSeed {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a list of {id, value} maps")
     }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Vec::new())
-    }
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(Vec::new())
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
+    nullable!(Vec::new());
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut fields = Vec::new();
         while let Some(field) = seq.next_element_seed(FormFieldSeed(fields.len()))? {
@@ -1015,9 +994,6 @@ impl<'de> Visitor<'de> for FormFieldsSeed {
     }
     fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
         Err(self.refuse("a map"))
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Err(self.refuse("a string"))
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
         Err(self.refuse("a boolean"))
