@@ -3,9 +3,9 @@
 //! with one signer or one set of Beacons, one way to render a case through
 //! each, the corpus and generated identities, the test model's independent
 //! expectation of what the page should hand to Beacon, HTML pages of
-//! rendered calls, a loopback HTTP server for pages that need real headers,
-//! and the external JavaScript engines (headless Chromium, Node) that run
-//! them.
+//! rendered calls (with the recorder's stub, or with Beacon's own loader),
+//! a loopback HTTP server for pages that need real headers, and the
+//! external JavaScript engines (headless Chromium, Node) that run them.
 
 // A test harness, not an API: its helpers panic to fail the calling test,
 // and their results are always used; the workspace's API lints for `# Panics`
@@ -16,6 +16,7 @@
     clippy::missing_errors_doc
 )]
 
+pub mod beacon_page;
 pub mod browser;
 pub mod corpus;
 pub mod generate;
