@@ -361,14 +361,57 @@ fn run() -> &'static Run {
 fn check_entry(found: &Json, expected: &Expected) -> Vec<String> {
     match expected {
         Expected::Entry(value) => {
-            if js_equal(&found.to_value(), value) {
+            let found = found.to_value();
+            if js_equal(&found, value) {
                 Vec::new()
             } else {
-                vec![format!("entry {}\n    expected {value}", found.to_value())]
+                vec![difference(&found, value)]
             }
         }
         Expected::Identify(user) => check_identify(found, user),
     }
+}
+
+/// How an entry differs from the expected one: the method, the keys, and
+/// for options objects the first options that differ (escaped, since they
+/// are hostile).
+fn difference(found: &Value, expected: &Value) -> String {
+    let keys = |v: &Value| v.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>());
+    if found["method"] != expected["method"] || keys(found) != keys(expected) {
+        return format!(
+            "method {} with keys {:?}, expected method {} with keys {:?}",
+            found["method"],
+            keys(found),
+            expected["method"],
+            keys(expected)
+        );
+    }
+    let method = &expected["method"];
+    let (Some(found), Some(expected)) = (
+        found["options"].as_object(),
+        expected["options"].as_object(),
+    ) else {
+        return format!(
+            "{method}: options {}, expected {}",
+            found["options"], expected["options"]
+        );
+    };
+    let mut keys: Vec<&String> = found.keys().chain(expected.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let differing: Vec<String> = keys
+        .into_iter()
+        .filter(|k| match (found.get(*k), expected.get(*k)) {
+            (Some(a), Some(b)) => !js_equal(a, b),
+            _ => true,
+        })
+        .map(|k| format!("{k:?}: {:?}, expected {:?}", found.get(k), expected.get(k)))
+        .collect();
+    format!(
+        "{method}: {} options differ, first {}",
+        differing.len(),
+        differing[..differing.len().min(3)].join("; ")
+    )
 }
 
 /// The identify entry: exactly the user's Beacon fields in JavaScript's
