@@ -120,7 +120,22 @@ impl Chromium {
         let dir = tempfile::tempdir().expect("temporary directory");
         let page = dir.path().join("page.html");
         std::fs::write(&page, html).expect("write page");
-        let profile = dir.path().join("profile");
+        self.dump(&format!("file://{}", page.display()), dir.path(), &[])
+    }
+
+    /// [`Chromium::dump_dom`] for a page that Chromium fetches from `url`
+    /// (a loopback server's, say), with `extra` command-line flags.
+    ///
+    /// # Panics
+    /// As [`Chromium::dump_dom`].
+    pub fn dump_url(&self, url: &str, extra: &[&str]) -> String {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        self.dump(url, dir.path(), extra)
+    }
+
+    /// Loads `url` with a fresh profile in `dir` and dumps its DOM.
+    fn dump(&self, url: &str, dir: &std::path::Path, extra: &[&str]) -> String {
+        let profile = dir.join("profile");
         let output = run_with_timeout(
             Command::new(&self.path)
                 .args([
@@ -134,9 +149,10 @@ impl Chromium {
                     "--disable-dev-shm-usage",
                     "--virtual-time-budget=10000",
                 ])
+                .args(extra)
                 .arg(format!("--user-data-dir={}", profile.display()))
                 .arg("--dump-dom")
-                .arg(format!("file://{}", page.display())),
+                .arg(url),
             Duration::from_secs(120),
         );
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -153,22 +169,35 @@ impl Chromium {
     /// [`Chromium::dump_dom`] for several pages, each in its own browser,
     /// at most three at a time; the DOMs in the pages' order.
     pub fn dump_doms(&self, pages: &[String]) -> Vec<String> {
-        pages
-            .chunks(3)
-            .flat_map(|chunk| {
-                thread::scope(|scope| {
-                    let handles: Vec<_> = chunk
-                        .iter()
-                        .map(|html| scope.spawn(move || self.dump_dom(html)))
-                        .collect();
-                    handles
-                        .into_iter()
-                        .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect()
+        three_at_a_time(pages, |html| self.dump_dom(html))
     }
+
+    /// [`Chromium::dump_url`] for several URLs, each in its own browser, at
+    /// most three at a time; the DOMs in the URLs' order.
+    pub fn dump_urls(&self, urls: &[String], extra: &[&str]) -> Vec<String> {
+        three_at_a_time(urls, |url| self.dump_url(url, extra))
+    }
+}
+
+/// `f` of every item, at most three at a time on their own threads; the
+/// results in the items' order, and a panic passed on.
+fn three_at_a_time(items: &[String], f: impl Fn(&String) -> String + Sync) -> Vec<String> {
+    let f = &f;
+    items
+        .chunks(3)
+        .flat_map(|chunk| {
+            thread::scope(|scope| {
+                let handles: Vec<_> = chunk
+                    .iter()
+                    .map(|item| scope.spawn(move || f(item)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

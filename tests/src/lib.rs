@@ -3,8 +3,9 @@
 //! with one signer or one set of Beacons, one way to render a case through
 //! each, the corpus and generated identities, the test model's independent
 //! expectation of what the page should hand to Beacon, HTML pages of
-//! rendered calls, and the external JavaScript engines (headless Chromium,
-//! Node) that run them.
+//! rendered calls (with the recorder's stub, or with Beacon's own loader),
+//! a loopback HTTP server for pages that need real headers, and the
+//! external JavaScript engines (headless Chromium, Node) that run them.
 
 // A test harness, not an API: its helpers panic to fail the calling test,
 // and their results are always used; the workspace's API lints for `# Panics`
@@ -15,12 +16,14 @@
     clippy::missing_errors_doc
 )]
 
+pub mod beacon_page;
 pub mod browser;
 pub mod corpus;
 pub mod generate;
 pub mod oracle;
 pub mod page;
 mod readme;
+pub mod server;
 
 use helpscout_beacon::{Beacons, Signer};
 use serde_json::{Map, Value};
