@@ -1,16 +1,17 @@
-//! axum + Handlebars: a signed-in page that loads Help Scout Beacon and
-//! identifies the user in Secure Mode, under a nonce-based Content Security
-//! Policy.
+//! axum + Handlebars: a signed-in page with the whole Help Scout Beacon
+//! (loader, `init` and the user's signed identify call, in Secure Mode) from
+//! one `beacon_init` tag, under a nonce-based Content Security Policy.
 //!
 //! Run `cargo run -p axum-handlebars -- 8080` (or `PORT=8080`; port 0 picks a
 //! free one) and open the address it prints.
 //!
-//! - The secret comes from `HELPSCOUT_BEACON_SECRET` and reaches the helper
-//!   at registration, never through the template context: a template can ask
-//!   for a signature, but has no way to print the key.
-//! - Every response gets a fresh CSP nonce, used by both the Beacon loader and
-//!   the identify call. Scripts without it do not run, so markup injected
-//!   anywhere else in the page cannot execute.
+//! - The Beacon's ID (`HELPSCOUT_BEACON_ID`) and secret
+//!   (`HELPSCOUT_BEACON_SECRET`) reach the helper at registration, never
+//!   through the template context: a template can ask for a signature, but
+//!   has no way to print the key.
+//! - Every response gets a fresh CSP nonce, on its one Beacon element and in
+//!   its header. Scripts without it do not run, so markup injected anywhere
+//!   else in the page cannot execute.
 
 use std::error::Error;
 use std::process::ExitCode;
@@ -20,25 +21,26 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::{Router, routing::get};
-use example_common::{User, content_security_policy, csp_nonce, port, signed_in_user, signer};
+use example_common::{User, beacon, port, signed_in_user};
 use handlebars::Handlebars;
+use helpscout_beacon::csp::{self, Nonce};
 use serde::Serialize;
 
 /// What `templates/page.html` sees.
 #[derive(Serialize)]
 struct Page<'a> {
-    user: &'a User,
+    current_user: &'a User,
     csp_nonce: &'a str,
 }
 
 fn render_page(
     handlebars: &Handlebars<'_>,
     user: &User,
-) -> Result<(String, String), Box<dyn Error>> {
-    let nonce = csp_nonce()?;
+) -> Result<(Nonce, String), Box<dyn Error>> {
+    let nonce = Nonce::generate()?;
     let page = Page {
-        user,
-        csp_nonce: &nonce,
+        current_user: user,
+        csp_nonce: nonce.as_str(),
     };
     let html = handlebars.render("page.html", &page)?;
     Ok((nonce, html))
@@ -48,10 +50,7 @@ async fn index(State(handlebars): State<Arc<Handlebars<'static>>>) -> Response {
     match render_page(&handlebars, &signed_in_user()) {
         Ok((nonce, html)) => (
             [
-                (
-                    header::CONTENT_SECURITY_POLICY,
-                    content_security_policy(&nonce),
-                ),
+                (header::CONTENT_SECURITY_POLICY, csp::header_value(&nonce)),
                 // A cached copy would replay the nonce.
                 (header::CACHE_CONTROL, "no-store".to_owned()),
             ],
@@ -67,12 +66,12 @@ async fn index(State(handlebars): State<Arc<Handlebars<'static>>>) -> Response {
 }
 
 async fn run() -> Result<(), Box<dyn Error>> {
-    let signer = signer()?;
+    let beacon = beacon()?;
     let port = port()?;
     let mut handlebars = Handlebars::new();
     // A misspelt variable is a render error, not an empty string.
     handlebars.set_strict_mode(true);
-    helpscout_beacon_handlebars::register(&mut handlebars, signer);
+    helpscout_beacon_handlebars::register(&mut handlebars, beacon);
     // Handlebars HTML-escapes every `{{…}}`; the helper's output is written as it is.
     handlebars.register_template_string("page.html", include_str!("../templates/page.html"))?;
     let app = Router::new()

@@ -1,15 +1,26 @@
 //! What the framework examples share, so each example's `main.rs` shows
-//! only its framework's wiring: the sample user, the signer (with the demo
-//! key when `HELPSCOUT_BEACON_SECRET` is unset), the port, and the CSP nonce
-//! and header of each response.
+//! only its framework's wiring: the sample user, the Beacon (its ID from
+//! `HELPSCOUT_BEACON_ID` and its signer from `HELPSCOUT_BEACON_SECRET`, each
+//! with a demo fallback and a notice on stderr when unset) and the port.
+//!
+//! The CSP nonce and header of each response come from the core:
+//! `helpscout_beacon::csp::Nonce::generate()` and
+//! `helpscout_beacon::csp::header_value(&nonce)`; the loader, `init` and
+//! the identify call from the one `beacon_init` tag.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use helpscout_beacon::{SECRET_ENV_VAR, Signer};
+use helpscout_beacon::{Beacon, SECRET_ENV_VAR, Signer};
 use serde::Serialize;
 
 /// Only for trying the example: Beacon rejects signatures made with it.
 pub const DEMO_SECRET: &str = "demo-secret-not-for-production";
+
+/// Where the examples read the Beacon's ID (from its Installation settings
+/// in Help Scout).
+pub const BEACON_ID_ENV_VAR: &str = "HELPSCOUT_BEACON_ID";
+
+/// Only for trying the example: no Beacon has this ID, so the page loads
+/// Beacon's script but no widget appears.
+pub const DEMO_BEACON_ID: &str = "demo-beacon-id-not-for-production";
 
 /// The app's own user record. The filter reads Beacon's fields (`email`,
 /// `name`, `company`, `job_title`, …) and ignores every other one, so the
@@ -80,31 +91,40 @@ pub fn port() -> Result<u16, String> {
     }
 }
 
-/// 16 random bytes from the OS, as unpadded base64url. CSP accepts either
-/// base64 alphabet; this one has no `/`, `+` or `=`, which HTML autoescaping
-/// would turn into entities in the loader's `nonce="…"` attribute.
+/// The Beacon's ID from `HELPSCOUT_BEACON_ID`, read once at startup. When
+/// the variable is unset: the embedded demo ID, and a notice on stderr.
+/// When it is set but unusable: an error, never a silent fallback.
 ///
 /// # Errors
 ///
-/// The OS's error when it has no random bytes to give.
-pub fn csp_nonce() -> Result<String, getrandom::Error> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)?;
-    Ok(URL_SAFE_NO_PAD.encode(bytes))
+/// A message naming `HELPSCOUT_BEACON_ID` when it is set but not Unicode.
+pub fn beacon_id() -> Result<String, String> {
+    match std::env::var(BEACON_ID_ENV_VAR) {
+        Ok(id) => Ok(id),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(format!("{BEACON_ID_ENV_VAR}: set but not Unicode"))
+        }
+        Err(std::env::VarError::NotPresent) => {
+            eprintln!(
+                "note: {BEACON_ID_ENV_VAR} is not set, so this uses the embedded demo Beacon ID; \
+                 no Beacon appears with it. Set {BEACON_ID_ENV_VAR} to your Beacon's ID (in its \
+                 Installation settings) to see yours."
+            );
+            Ok(DEMO_BEACON_ID.to_owned())
+        }
+    }
 }
 
-/// Only scripts carrying this response's nonce, and the Beacon script that
-/// the loader inserts from beacon-v2.helpscout.net, may run; no
-/// `'unsafe-inline'`. There is no `default-src`, so Beacon's API calls,
-/// styles, fonts, images and frames are not restricted: a policy that adds
-/// `default-src` must allow the hosts in Help Scout's "CSP Settings for
-/// Beacon" article (connect-src beaconapi.helpscout.net, chatapi.helpscout.net,
-/// wss://*.pusher.com, …). That article's strict-CSP recipe also allows
-/// `'unsafe-eval'`: add it if the browser console reports Beacon's eval blocked.
-#[must_use]
-pub fn content_security_policy(nonce: &str) -> String {
-    format!(
-        "script-src 'nonce-{nonce}' https://beacon-v2.helpscout.net; \
-         object-src 'none'; base-uri 'none'"
-    )
+/// The whole Beacon, made once at startup and registered once with the
+/// engine: the ID of [`beacon_id`] and the key of [`signer`] (each with its
+/// demo fallback and notice).
+///
+/// # Errors
+///
+/// A message naming the variable when `HELPSCOUT_BEACON_SECRET` or
+/// `HELPSCOUT_BEACON_ID` is set but unusable.
+pub fn beacon() -> Result<Beacon, String> {
+    let signer = signer().map_err(|error| error.to_string())?;
+    let id = beacon_id()?;
+    Beacon::new(id, signer).map_err(|error| format!("{BEACON_ID_ENV_VAR}: {error}"))
 }

@@ -1,14 +1,19 @@
-//! The main job, end to end: sign a sample user and print the identify call
-//! from the core and from each template engine (the four lines are equal).
+//! The main job, end to end: a sample user's whole Beacon (Help Scout's
+//! loader, `init` and the signed identify call, in one `<script nonce="…">`
+//! element) from the core and from the one `beacon_init` tag in each
+//! template engine, under one fresh CSP nonce; the four lines must be equal.
 //!
-//! Uses `HELPSCOUT_BEACON_SECRET` when it is set; otherwise an embedded demo
-//! key, and says so on stderr (Beacon rejects signatures made with it).
+//! Signs with `HELPSCOUT_BEACON_SECRET` and inits the Beacon ID in
+//! `HELPSCOUT_BEACON_ID` when they are set; otherwise it uses an embedded
+//! demo key and ID, and says so on stderr (Beacon rejects signatures made
+//! with that key).
 
 use std::error::Error;
 use std::process::ExitCode;
 
-use example_common::signer;
-use helpscout_beacon::{Identity, Signer};
+use example_common::beacon;
+use helpscout_beacon::csp::Nonce;
+use helpscout_beacon::{Beacon, Identity};
 use serde::Serialize;
 
 /// The app's own user type: only Beacon's fields reach the page.
@@ -32,53 +37,65 @@ const USER: User = User {
 };
 
 /// The page template, autoescaped as `.html` in every engine.
-const JINJA: &str = "{{ user | beacon_identify }}";
-const HANDLEBARS: &str = "{{beacon_identify user}}";
+const JINJA: &str = "{{ beacon_init(user=current_user, nonce=csp_nonce) }}";
+const HANDLEBARS: &str = "{{beacon_init user=current_user nonce=csp_nonce}}";
 
-fn core(signer: &Signer) -> Result<String, Box<dyn Error>> {
+fn core(beacon: &Beacon, nonce: &Nonce) -> Result<String, Box<dyn Error>> {
     let identity = Identity::new(USER.email)
         .name(USER.name)
         .company(USER.company)
         .job_title(USER.job_title)
         .avatar(USER.avatar);
-    Ok(signer.identify(&identity)?.into_string())
+    let script = beacon.init_script(Some(&identity))?;
+    Ok(script.script_tag(Some(nonce.as_str()))?)
 }
 
-fn tera(signer: &Signer) -> Result<String, Box<dyn Error>> {
+fn tera(beacon: &Beacon, nonce: &Nonce) -> Result<String, Box<dyn Error>> {
     let mut tera = tera::Tera::default();
-    helpscout_beacon_tera::register(&mut tera, signer.clone());
+    helpscout_beacon_tera::register(&mut tera, beacon.clone());
     tera.add_raw_template("page.html", JINJA)?;
     let mut context = tera::Context::new();
-    context.insert("user", &USER);
+    context.insert("current_user", &USER);
+    context.insert("csp_nonce", nonce.as_str());
     Ok(tera.render("page.html", &context)?)
 }
 
-fn minijinja(signer: &Signer) -> Result<String, Box<dyn Error>> {
+fn minijinja(beacon: &Beacon, nonce: &Nonce) -> Result<String, Box<dyn Error>> {
     let mut env = minijinja::Environment::new();
-    helpscout_beacon_minijinja::register(&mut env, signer.clone());
+    helpscout_beacon_minijinja::register(&mut env, beacon.clone());
     env.add_template("page.html", JINJA)?;
-    let user = minijinja::value::Value::from(minijinja::value::Serde(&USER));
+    let current_user = minijinja::value::Value::from(minijinja::value::Serde(&USER));
+    let csp_nonce = nonce.as_str();
     Ok(env
         .get_template("page.html")?
-        .render(minijinja::context! { user })?)
+        .render(minijinja::context! { current_user, csp_nonce })?)
 }
 
-fn handlebars(signer: &Signer) -> Result<String, Box<dyn Error>> {
+fn handlebars(beacon: &Beacon, nonce: &Nonce) -> Result<String, Box<dyn Error>> {
     let mut handlebars = handlebars::Handlebars::new();
-    helpscout_beacon_handlebars::register(&mut handlebars, signer.clone());
+    helpscout_beacon_handlebars::register(&mut handlebars, beacon.clone());
     handlebars.register_template_string("page.html", HANDLEBARS)?;
-    Ok(handlebars.render("page.html", &serde_json::json!({ "user": USER }))?)
+    let data = serde_json::json!({ "current_user": USER, "csp_nonce": nonce.as_str() });
+    Ok(handlebars.render("page.html", &data)?)
 }
 
 fn main() -> ExitCode {
-    let signer = match signer() {
-        Ok(signer) => signer,
+    let beacon = match beacon() {
+        Ok(beacon) => beacon,
         Err(error) => {
             eprintln!("error: {error}");
             return ExitCode::FAILURE;
         }
     };
-    type Render = fn(&Signer) -> Result<String, Box<dyn Error>>;
+    // One nonce for all four, as one response would have.
+    let nonce = match Nonce::generate() {
+        Ok(nonce) => nonce,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    type Render = fn(&Beacon, &Nonce) -> Result<String, Box<dyn Error>>;
     let renders: [(&str, Render); 4] = [
         ("core", core),
         ("tera", tera),
@@ -87,7 +104,7 @@ fn main() -> ExitCode {
     ];
     let mut outputs = Vec::new();
     for (label, render) in renders {
-        match render(&signer) {
+        match render(&beacon, &nonce) {
             Ok(output) => {
                 println!("{label:<10} {output}");
                 outputs.push(output);

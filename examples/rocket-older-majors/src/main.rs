@@ -7,25 +7,28 @@
 //! - `GET /minijinja` renders `templates/minijinja/page.html.j2` with
 //!   MiniJinja 2, and `GET /handlebars` renders
 //!   `templates/handlebars/page.html.hbs` with Handlebars 5: the same
-//!   signed-in page, the same identify call;
-//! - `GET /signed-out` renders `templates/tera/signed-out.html.tera`, which
-//!   clears the identity from the browser with `beacon_logout`.
+//!   signed-in page, the same whole Beacon from one `beacon_init` tag
+//!   (loader, `init`, the signed identify call);
+//! - `GET /signed-out` renders `templates/tera/signed-out.html.tera`, whose
+//!   `beacon_init(logout=true)` clears the previous identity from the
+//!   browser between the loader and `init`.
 //!
 //! Run `cargo run -p rocket-older-majors -- 8080` (or `PORT=8080`; port 0
 //! picks a free one) and open the address it prints.
 //!
-//! - The secret comes from `HELPSCOUT_BEACON_SECRET` and reaches the filters
-//!   at registration, in `Template::custom`, never through the template
-//!   context: a template can ask for a signature, but has no way to print the
-//!   key.
-//! - Every response gets a fresh CSP nonce, used by both the Beacon loader and
-//!   the identify (or logout) call. Scripts without it do not run, so markup
-//!   injected anywhere else in the page cannot execute.
+//! - The Beacon's ID (`HELPSCOUT_BEACON_ID`) and secret
+//!   (`HELPSCOUT_BEACON_SECRET`) reach the functions at registration, in
+//!   `Template::custom`, never through the template context: a template can
+//!   ask for a signature, but has no way to print the key.
+//! - Every response gets a fresh CSP nonce, on its one Beacon element and in
+//!   its header. Scripts without it do not run, so markup injected anywhere
+//!   else in the page cannot execute.
 
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
-use example_common::{content_security_policy, csp_nonce, port, signed_in_user, signer};
+use example_common::{beacon, port, signed_in_user};
+use helpscout_beacon::csp::{self, Nonce};
 use rocket::config::{Config, LogLevel};
 use rocket::error::ErrorKind;
 use rocket::fairing::AdHoc;
@@ -45,14 +48,14 @@ use serde::Serialize;
 const TEMPLATE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
 
 /// A request guard: this request's CSP nonce, fresh from the OS.
-struct CspNonce(String);
+struct CspNonce(Nonce);
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for CspNonce {
-    type Error = getrandom::Error;
+    type Error = helpscout_beacon::Error;
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        match csp_nonce() {
+        match Nonce::generate() {
             Ok(nonce) => Outcome::Success(CspNonce(nonce)),
             Err(error) => {
                 eprintln!("error: {} {}: {error}", request.method(), request.uri());
@@ -68,7 +71,7 @@ impl CspNonce {
     fn page(&self, name: &'static str, context: impl Serialize) -> NoncedPage {
         NoncedPage {
             template: Template::render(name, context),
-            csp: Header::new("Content-Security-Policy", content_security_policy(&self.0)),
+            csp: Header::new("Content-Security-Policy", csp::header_value(&self.0)),
             // A cached copy would replay the nonce.
             cache_control: Header::new("Cache-Control", "no-store"),
         }
@@ -89,7 +92,10 @@ struct NoncedPage {
 #[get("/tera")]
 fn tera_page(nonce: CspNonce) -> NoncedPage {
     let user = signed_in_user();
-    nonce.page("tera/page", context! { user: &user, csp_nonce: &nonce.0 })
+    nonce.page(
+        "tera/page",
+        context! { current_user: &user, csp_nonce: nonce.0.as_str() },
+    )
 }
 
 /// The same signed-in page, rendered by MiniJinja 2.
@@ -98,7 +104,7 @@ fn minijinja_page(nonce: CspNonce) -> NoncedPage {
     let user = signed_in_user();
     nonce.page(
         "minijinja/page",
-        context! { user: &user, csp_nonce: &nonce.0 },
+        context! { current_user: &user, csp_nonce: nonce.0.as_str() },
     )
 }
 
@@ -108,14 +114,15 @@ fn handlebars_page(nonce: CspNonce) -> NoncedPage {
     let user = signed_in_user();
     nonce.page(
         "handlebars/page",
-        context! { user: &user, csp_nonce: &nonce.0 },
+        context! { current_user: &user, csp_nonce: nonce.0.as_str() },
     )
 }
 
-/// Where a user lands after signing out: Beacon forgets the identity.
+/// Where a user lands after signing out: Beacon forgets the identity
+/// before `init`.
 #[get("/signed-out")]
 fn signed_out(nonce: CspNonce) -> NoncedPage {
-    nonce.page("tera/signed-out", context! { csp_nonce: &nonce.0 })
+    nonce.page("tera/signed-out", context! { csp_nonce: nonce.0.as_str() })
 }
 
 /// Rocket's configuration, from code only (no `Rocket.toml`, no `ROCKET_*`
@@ -132,21 +139,21 @@ fn config(port: u16) -> Figment {
 }
 
 async fn run() -> Result<(), String> {
-    let signer = signer().map_err(|error| error.to_string())?;
+    let beacon = beacon()?;
     let port = port()?;
     let app = rocket::custom(config(port))
         .mount(
             "/",
             routes![tera_page, minijinja_page, handlebars_page, signed_out],
         )
-        // Every engine gets every function, signing with the same key, each
+        // Every engine gets every function for the same Beacon, each
         // through its adapter's one `register` (which takes the older
         // majors' engines as well); in debug builds Rocket calls this again
         // whenever it reloads a changed template.
         .attach(Template::custom(move |engines| {
-            helpscout_beacon_tera::register(&mut engines.tera, signer.clone());
-            helpscout_beacon_minijinja::register(&mut engines.minijinja, signer.clone());
-            helpscout_beacon_handlebars::register(&mut engines.handlebars, signer.clone());
+            helpscout_beacon_tera::register(&mut engines.tera, beacon.clone());
+            helpscout_beacon_minijinja::register(&mut engines.minijinja, beacon.clone());
+            helpscout_beacon_handlebars::register(&mut engines.handlebars, beacon.clone());
         }))
         // Runs once the socket is bound, so port 0 shows the port it got.
         .attach(AdHoc::on_liftoff("address", |rocket| {
