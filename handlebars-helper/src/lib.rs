@@ -46,7 +46,7 @@
 //!
 //! With `nonce=` the text is a whole `<script nonce="…">` element; without,
 //! the bare script for a `<script>` of your own. Register several Beacons
-//! under names with [`Beacons`](helpscout_beacon::Beacons), or just a
+//! under names with [`Beacons`], or just a
 //! [`Signer`](helpscout_beacon::Signer) for identify alone. The output is
 //! written as it is (a helper's output is not escaped); bad input, and a
 //! second parameter (or any for `beacon_init` and `beacon_logout`), is a
@@ -56,7 +56,7 @@
 //!
 //! The same [`register`] takes the `Handlebars` of every enabled major:
 //! `handlebars6` (the default) and `handlebars5`, for `rocket_dyn_templates`
-//! 0.2 (see [`handlebars5`]). A `Handlebars` of a major whose feature is off
+//! 0.2 (see the `handlebars5` module). A `Handlebars` of a major whose feature is off
 //! is a compile error that names the feature to enable:
 #![cfg_attr(not(feature = "handlebars5"), doc = "```compile_fail,E0277")]
 #![cfg_attr(feature = "handlebars5", doc = "```ignore")]
@@ -124,7 +124,7 @@ mod sealed {
 
 /// Registers a helper for every template function in `handlebars`, for
 /// `beacons`: one [`Beacon`](helpscout_beacon::Beacon), several
-/// [`Beacons`](helpscout_beacon::Beacons) under names, or a bare
+/// [`Beacons`] under names, or a bare
 /// [`Signer`](helpscout_beacon::Signer) (identify, session data, prefill
 /// and logout, but no `beacon_init`, which needs the Beacon's ID).
 pub fn register(handlebars: &mut impl Engine, beacons: impl Into<Beacons>) {

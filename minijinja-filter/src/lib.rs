@@ -43,7 +43,7 @@
 //!
 //! With `nonce=` the text is a whole `<script nonce="…">` element; without,
 //! the bare script for a `<script>` of your own. Register several Beacons
-//! under names with [`Beacons`](helpscout_beacon::Beacons), or just a
+//! under names with [`Beacons`], or just a
 //! [`Signer`](helpscout_beacon::Signer) for identify alone. The output is
 //! marked safe, so autoescaping leaves it as it is; bad input is a render
 //! error (`ErrorKind::InvalidOperation`) carrying the function's name and
@@ -123,7 +123,7 @@ mod sealed {
 
 /// Registers every template function in `env`, for `beacons`: one
 /// [`Beacon`](helpscout_beacon::Beacon), several
-/// [`Beacons`](helpscout_beacon::Beacons) under names, or a bare
+/// [`Beacons`] under names, or a bare
 /// [`Signer`](helpscout_beacon::Signer) (identify, session data, prefill
 /// and logout, but no `beacon_init`, which needs the Beacon's ID).
 ///

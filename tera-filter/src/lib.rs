@@ -42,7 +42,7 @@
 //!
 //! With `nonce=` the text is a whole `<script nonce="…">` element; without,
 //! the bare script for a `<script>` of your own. Register several Beacons
-//! under names with [`Beacons`](helpscout_beacon::Beacons), or just a
+//! under names with [`Beacons`], or just a
 //! [`Signer`](helpscout_beacon::Signer) for identify alone. The output is
 //! marked safe, so autoescaping leaves it as it is; bad input is a render
 //! error carrying the function's name and the core's message.
@@ -51,7 +51,7 @@
 //!
 //! The same [`register`] takes the `Tera` of every enabled major: `tera2`
 //! (the default) and `tera1`, for apps on `rocket_dyn_templates` and other
-//! framework integrations that have not moved to Tera 2 (see [`tera1`]). A
+//! framework integrations that have not moved to Tera 2 (see the `tera1` module). A
 //! `Tera` of a major whose feature is off is a compile error that names the
 //! feature to enable:
 #![cfg_attr(not(feature = "tera1"), doc = "```compile_fail,E0277")]
@@ -119,7 +119,7 @@ mod sealed {
 
 /// Registers every template function in `tera`, for `beacons`: one
 /// [`Beacon`](helpscout_beacon::Beacon), several
-/// [`Beacons`](helpscout_beacon::Beacons) under names, or a bare
+/// [`Beacons`] under names, or a bare
 /// [`Signer`](helpscout_beacon::Signer) (identify, session data, prefill
 /// and logout, but no `beacon_init`, which needs the Beacon's ID).
 ///
