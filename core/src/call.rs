@@ -180,7 +180,7 @@ fn write_identify_text(
 }
 
 const SCRIPT_NONCE: &str = "<script nonce=\"";
-const SCRIPT_END: &str = "</script>";
+pub(crate) const SCRIPT_END: &str = "</script>";
 
 /// Keys, quotes, commas and the signature, plus the strings themselves:
 /// enough for any input without escapes, so the buffer is sized once.
@@ -198,7 +198,7 @@ fn script_element(text: &str, nonce: Option<&str>) -> Result<String, Error> {
 }
 
 /// `<script nonce="…">`: the only way a nonce reaches the output.
-fn push_script_nonce(text: &mut String, nonce: Nonce<'_>) {
+pub(crate) fn push_script_nonce(text: &mut String, nonce: Nonce<'_>) {
     text.push_str(SCRIPT_NONCE);
     text.push_str(nonce.0);
     text.push_str("\">");
@@ -219,7 +219,7 @@ impl<'a> Nonce<'a> {
 
 /// Appends `text` in a `<script>` element, with a checked `nonce`
 /// attribute when one is given.
-pub(crate) fn write_script_element(out: &mut String, text: &str, nonce: Option<Nonce<'_>>) {
+fn write_script_element(out: &mut String, text: &str, nonce: Option<Nonce<'_>>) {
     match nonce {
         Some(nonce) => push_script_nonce(out, nonce),
         None => out.push_str("<script>"),

@@ -30,7 +30,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 
 use crate::beacon::{Beacon, Beacons};
-use crate::call::{LogoutCall, Nonce, write_script_element};
+use crate::call::{LogoutCall, Nonce, SCRIPT_END, push_script_nonce};
 use crate::data::Prefill;
 use crate::deserialize::{
     Arguments, CallArgs, Fields, Key, MapKind, PrefillSeed, SessionDataSeed, UserVisitor,
@@ -302,11 +302,16 @@ fn render_into<'de, E: de::Error>(
         .map(Nonce::check)
         .transpose()
         .map_err(de::Error::custom)?;
-    let mut script = String::new();
+    // Straight into `text`, element and all: on an error the caller drops
+    // what was written.
+    if let Some(nonce) = nonce {
+        push_script_nonce(text, nonce);
+    }
+    let script = &mut *text;
     match function {
         Function::Init => {
             let beacon = beacon.ok_or_else(|| de::Error::custom(Error::NoBeaconId))?;
-            write_init(&mut script, beacon, &args).map_err(de::Error::custom)?;
+            write_init(script, beacon, &args).map_err(de::Error::custom)?;
         }
         Function::SessionData => {
             let data = match input {
@@ -316,7 +321,7 @@ fn render_into<'de, E: de::Error>(
             let data = data
                 .or(args.data)
                 .ok_or_else(|| missing(Field::SessionData))?;
-            data.write(&mut script).map_err(de::Error::custom)?;
+            data.write(script).map_err(de::Error::custom)?;
         }
         Function::Prefill => {
             let form = match input {
@@ -324,7 +329,7 @@ fn render_into<'de, E: de::Error>(
                 None => None,
             };
             let form: Prefill = form.or(args.form).ok_or_else(|| missing(Field::Prefill))?;
-            form.write(&mut script);
+            form.write(script);
         }
         Function::Logout => {
             let call = LogoutCall::new().end_active_chat(args.end_active_chat);
@@ -332,9 +337,8 @@ fn render_into<'de, E: de::Error>(
         }
         Function::Identify => {}
     }
-    match nonce {
-        Some(_) => write_script_element(text, &script, nonce),
-        None => text.push_str(&script),
+    if nonce.is_some() {
+        text.push_str(SCRIPT_END);
     }
     Ok(())
 }
